@@ -1,0 +1,117 @@
+import compress from "@fastify/compress";
+import cookie from "@fastify/cookie";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { Redis } from "ioredis";
+import { adminRoutes } from "./domains/admin/routes.ts";
+import { catalogRoutes } from "./domains/catalog/routes.ts";
+import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { identityRoutes } from "./domains/identity/routes.ts";
+import { traderRoutes } from "./domains/traders/routes.ts";
+import { authPlugin } from "./platform/auth/plugin.ts";
+import type { AppContext } from "./platform/context.ts";
+import { AppError } from "./platform/errors.ts";
+import { healthRoutes } from "./platform/health.ts";
+import { newId } from "./platform/ids.ts";
+import { registerProblemHandlers } from "./platform/problem.ts";
+import { registerWebApp, resolveWebRoot, spaFallback } from "./platform/web.ts";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Builds the HTTP application: plugins, error handling and every domain's routes. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.production,
+    requestIdHeader: "x-request-id",
+    genReqId: () => newId(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // A JSON API: plain-text bodies are refused with 415 rather than parsed into strings.
+  app.removeContentTypeParser("text/plain");
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const webRoot = resolveWebRoot(config);
+  registerProblemHandlers(app, webRoot ? spaFallback : undefined);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        "script-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "upgrade-insecure-requests": config.production ? [] : null,
+      },
+    },
+    hsts: config.production,
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: true,
+  });
+  await app.register(compress, { threshold: 1024 });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: "1 minute",
+    ...(config.redisUrl
+      ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }), nameSpace: "cs-rl:" }
+      : {}),
+    errorResponseBuilder: (_request, context) =>
+      new AppError("rate_limited", `Try again in ${Math.ceil(context.ttl / 1000)} s`, {
+        headers: { "retry-after": String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+  await app.register(cookie);
+  // Before any route, so that every route (the docs' too) passes the authorization check.
+  await app.register(authPlugin, { db: ctx.db, tokens: ctx.tokens });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "ConnectSphere API",
+        version: "1",
+        description:
+          "Group buying for informal traders. Errors are RFC 9457 problem+json with a stable `code`.",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(identityRoutes, { ctx, prefix: "/api/v1/auth" });
+  await app.register(traderRoutes, { ctx, prefix: "/api/v1/me" });
+  await app.register(catalogRoutes, { ctx, prefix: "/api/v1/meta" });
+  await app.register(adminRoutes, { ctx, prefix: "/api/v1/admin" });
+  if (config.devRoutes) {
+    await app.register(devRoutes, { ctx, prefix: "/dev" });
+  }
+  if (webRoot) {
+    await registerWebApp(app, webRoot);
+  } else {
+    app.log.warn("web app not built: run `npm run build` to serve it");
+  }
+  return app;
+}

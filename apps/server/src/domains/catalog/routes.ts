@@ -1,0 +1,36 @@
+import { ZCategoryList, ZMarketList } from "@cs/contracts";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { AppContext } from "../../platform/context.ts";
+import { listCategories, listMarkets } from "./service.ts";
+
+const tags = ["meta"];
+
+/** Reference lists the onboarding form and filters need; public and cacheable. */
+export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    "/markets",
+    {
+      config: { public: true },
+      schema: { tags, summary: "Markets of Harare", response: { 200: ZMarketList } },
+    },
+    async (_request, reply) => {
+      reply.header("cache-control", "public, max-age=300");
+      return { items: await listMarkets(ctx.db) };
+    },
+  );
+  app.get(
+    "/categories",
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: "Product categories, named in en/sn/nd",
+        response: { 200: ZCategoryList },
+      },
+    },
+    async (_request, reply) => {
+      reply.header("cache-control", "public, max-age=300");
+      return { items: await listCategories(ctx.db) };
+    },
+  );
+};

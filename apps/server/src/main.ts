@@ -1,0 +1,83 @@
+import pino from "pino";
+import { buildApp } from "./app.ts";
+import { seedIfEmpty } from "./domains/demo/seed.ts";
+import { ConfigError, loadConfig } from "./platform/config.ts";
+import { startOutboxWorker } from "./platform/outbox.ts";
+import { createContext, openConfiguredDatabase, outboxHandlers } from "./runtime.ts";
+
+/** Starts what ROLE names: the HTTP API, the worker, or both (the default). */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = pino({ level: config.logLevel });
+  const started = Date.now();
+  const database = await openConfiguredDatabase(config);
+  await database.migrate();
+  const ctx = createContext(config, database);
+  const seeded =
+    config.seedOnEmpty && config.role !== "api" ? await seedIfEmpty(ctx.db, config.seed) : null;
+
+  const stops: Array<() => Promise<void>> = [];
+  if (config.role !== "worker") {
+    const app = await buildApp(ctx);
+    await app.listen({ host: config.host, port: config.port });
+    stops.push(() => app.close());
+  }
+  if (config.role !== "api") {
+    const worker = startOutboxWorker(ctx.db, outboxHandlers(ctx), log);
+    stops.push(() => worker.stop());
+  }
+  log.info(
+    { role: config.role, database: database.kind, ms: Date.now() - started },
+    "ConnectSphere started",
+  );
+  if (config.role !== "worker") {
+    printWelcome(config.publicUrl ?? `http://localhost:${config.port}`, seeded);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    for (const stop of stops) {
+      await stop();
+    }
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+function printWelcome(url: string, seeded: Awaited<ReturnType<typeof seedIfEmpty>>): void {
+  const lines = [
+    "",
+    `  ConnectSphere is running at ${url}`,
+    `  API docs: ${url}/api/docs   ·   SMS outbox (dev): ${url}/dev/messages`,
+    "",
+    "  Demo logins (password for all: Demo2026!)",
+    "    trader        0771000001",
+    "    supplier      0772000001  (owner of Mbare Wholesale Foods)",
+    "    pickup agent  0773000001  (Mbare Musika depot)",
+    "    admin         0774000001  (superadmin)",
+    seeded ? `  Demo data created (seed ${seeded.seed}: ${seeded.traders} traders).` : "",
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

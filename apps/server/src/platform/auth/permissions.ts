@@ -1,0 +1,36 @@
+import type { TRole, TStaffRole } from "@cs/contracts";
+
+/** Who is making a request, as every route and policy sees it. */
+export interface Actor {
+  id: string;
+  role: TRole;
+  staffRole: TStaffRole | null;
+  phoneVerified: boolean;
+  language: "en" | "sn" | "nd";
+}
+
+type Grant =
+  | TRole
+  | `admin:${"moderator" | "analyst" | "superadmin"}`
+  | `supplier:${"owner" | "manager" | "staff"}`;
+
+/**
+ * Every permission a route can require, and who holds it. `admin` alone means any admin level,
+ * `admin:superadmin` only that level; the same for supplier team roles.
+ */
+export const PERMISSIONS = {
+  "session:self": ["trader", "supplier", "pickup_agent", "admin"],
+  "trader:profile": ["trader"],
+  "admin:users:read": ["admin"],
+} as const satisfies Record<string, readonly Grant[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True when the actor holds the permission. */
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  const grants: readonly Grant[] = PERMISSIONS[permission];
+  return grants.some((grant) => {
+    const [role, staff] = grant.split(":") as [TRole, TStaffRole | undefined];
+    return actor.role === role && (staff === undefined || actor.staffRole === staff);
+  });
+}

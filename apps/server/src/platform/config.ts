@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const ZList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const ZSecret = z.string().min(32, "must be at least 32 characters");
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  ROLE: z.enum(["all", "api", "worker"]).default("all"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PUBLIC_URL: z.url().optional(),
+  CORS_ORIGINS: ZList.default([]),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  JWT_SECRET: ZSecret.optional(),
+  OTP_SECRET: ZSecret.optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  SEED_ON_EMPTY: z.enum(["true", "false"]).default("true"),
+  SEED: z.coerce.number().int().default(42),
+  WEB_DIST: z.string().optional(),
+  DEV_ROUTES: z.enum(["true", "false"]).optional(),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment. A bad variable is named in the error; in production the
+ * token secrets are required, in development they are generated once and kept in DATA_DIR.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return buildConfig(parsed.data);
+}
+
+function buildConfig(env: z.infer<typeof ZEnv>) {
+  const production = env.NODE_ENV === "production";
+  const dataDir = path.resolve(env.DATA_DIR);
+  if (production) {
+    const missing = (["JWT_SECRET", "OTP_SECRET"] as const).filter((name) => !env[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join("\n")}`,
+      );
+    }
+  }
+  const secrets = production
+    ? { jwtSecret: env.JWT_SECRET as string, otpSecret: env.OTP_SECRET as string }
+    : developmentSecrets(dataDir, env.JWT_SECRET, env.OTP_SECRET);
+  return {
+    env: env.NODE_ENV,
+    production,
+    role: env.ROLE,
+    host: env.HOST,
+    port: env.PORT,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL,
+    publicUrl: env.PUBLIC_URL,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    seedOnEmpty: env.SEED_ON_EMPTY === "true",
+    seed: env.SEED,
+    webDist: env.WEB_DIST,
+    devRoutes: env.DEV_ROUTES ? env.DEV_ROUTES === "true" : !production,
+    ...secrets,
+  };
+}
+
+function developmentSecrets(dataDir: string, jwtSecret?: string, otpSecret?: string) {
+  const file = path.join(dataDir, "secrets.json");
+  let stored: { jwtSecret?: string; otpSecret?: string } = {};
+  if (existsSync(file)) {
+    stored = JSON.parse(readFileSync(file, "utf8")) as typeof stored;
+  }
+  const next = {
+    jwtSecret: stored.jwtSecret ?? randomBytes(32).toString("base64url"),
+    otpSecret: stored.otpSecret ?? randomBytes(32).toString("base64url"),
+  };
+  if (next.jwtSecret !== stored.jwtSecret || next.otpSecret !== stored.otpSecret) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+  }
+  return { jwtSecret: jwtSecret ?? next.jwtSecret, otpSecret: otpSecret ?? next.otpSecret };
+}

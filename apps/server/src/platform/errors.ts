@@ -1,0 +1,66 @@
+import type { ErrorCode } from "@cs/contracts";
+
+/** HTTP status and English title of every stable error code: the one error catalogue. */
+export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string }> = {
+  validation_failed: { status: 400, title: "The request is not valid" },
+  malformed_json: { status: 400, title: "The request body is not valid JSON" },
+  payload_too_large: { status: 413, title: "The request body is too large" },
+  unsupported_media_type: { status: 415, title: "Unsupported content type" },
+  not_found: { status: 404, title: "Not found" },
+  route_not_found: { status: 404, title: "No such route" },
+  unauthenticated: { status: 401, title: "Sign in to continue" },
+  token_invalid: { status: 401, title: "The access token is not valid" },
+  token_expired: { status: 401, title: "The access token has expired" },
+  forbidden: { status: 403, title: "You may not do this" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  phone_invalid: { status: 400, title: "Not a Zimbabwe mobile number" },
+  phone_taken: { status: 409, title: "This phone number is already registered" },
+  email_taken: { status: 409, title: "This email address is already registered" },
+  password_weak: { status: 400, title: "The password is too weak" },
+  invalid_credentials: { status: 401, title: "Wrong phone number or password" },
+  account_locked: { status: 423, title: "Too many failed sign-ins; try again later" },
+  phone_not_verified: { status: 403, title: "Verify your phone number first" },
+  phone_already_verified: { status: 409, title: "This phone number is already verified" },
+  otp_invalid: { status: 400, title: "Wrong code" },
+  otp_expired: { status: 400, title: "The code has expired; ask for a new one" },
+  otp_attempts_exceeded: { status: 429, title: "Too many wrong codes; ask for a new one" },
+  otp_too_soon: { status: 429, title: "Wait a minute before asking for another code" },
+  refresh_token_missing: { status: 401, title: "No session" },
+  refresh_token_invalid: { status: 401, title: "The session is not valid" },
+  refresh_token_reused: { status: 401, title: "The session was used twice and has been ended" },
+  profile_not_applicable: { status: 403, title: "Only traders have a trader profile" },
+  unknown_reference: { status: 400, title: "Unknown reference" },
+  internal_error: { status: 500, title: "Something went wrong on our side" },
+  service_unavailable: { status: 503, title: "The service is not ready" },
+};
+
+export interface FieldError {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/** A failure with a stable code; the error handler renders it as RFC 9457 problem+json. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? ERROR_CATALOGUE[code].title);
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+/** Shorthand for a validation failure on one field. */
+export function fieldError(code: ErrorCode, path: string, message: string): AppError {
+  return new AppError(code, message, { errors: [{ path, message, code }] });
+}

@@ -1,0 +1,128 @@
+import { type Database, type DbOrTx, outboxEvents, queryRows } from "@cs/db";
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+
+/** Topics and their payloads. Adding a topic here makes enqueue and the handler typed. */
+export interface OutboxTopics {
+  "sms.send": { to: string; body: string; purpose: string };
+}
+export type OutboxTopic = keyof OutboxTopics;
+
+export type OutboxHandler<T extends OutboxTopic> = (
+  payload: OutboxTopics[T],
+  event: { id: number; attempts: number },
+) => Promise<void>;
+export type OutboxHandlers = { [T in OutboxTopic]: OutboxHandler<T> };
+
+/** Writes an event in the caller's transaction: it is delivered only if that transaction commits. */
+export async function enqueue<T extends OutboxTopic>(
+  tx: DbOrTx,
+  topic: T,
+  payload: OutboxTopics[T],
+): Promise<void> {
+  await tx.insert(outboxEvents).values({ topic, payload: payload as Record<string, unknown> });
+}
+
+export const OUTBOX_MAX_ATTEMPTS = 8;
+const LEASE_SECONDS = 60;
+
+/** Backoff before attempt n+1: 2^n seconds, capped at 30 minutes. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(2 ** attempts, 1800);
+}
+
+type ClaimedEvent = {
+  id: number;
+  topic: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+};
+
+/**
+ * Claims up to `limit` due events and runs their handlers. Claiming is one statement with
+ * `FOR UPDATE SKIP LOCKED` that leases the rows (pushes `available_at` forward), so several
+ * workers share the work and a worker that dies mid-batch only delays its events by the lease.
+ * Handlers run outside any transaction. Returns how many events were handled.
+ */
+export async function deliverOutboxBatch(
+  db: Database,
+  handlers: OutboxHandlers,
+  log?: Logger,
+  limit = 20,
+): Promise<number> {
+  const claimed = await queryRows<ClaimedEvent>(
+    db,
+    sql`
+    update outbox_events set attempts = attempts + 1,
+      available_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    where id in (
+      select id from outbox_events
+      where delivered_at is null and dead_at is null and available_at <= now()
+      order by available_at, id
+      limit ${limit}
+      for update skip locked
+    )
+    returning id, topic, payload, attempts`,
+  );
+  for (const event of claimed) {
+    const handler = handlers[event.topic as OutboxTopic] as OutboxHandler<OutboxTopic> | undefined;
+    try {
+      if (!handler) {
+        throw new Error(`no handler for topic ${event.topic}`);
+      }
+      await handler(event.payload as unknown as OutboxTopics[OutboxTopic], event);
+      await db.execute(
+        sql`update outbox_events set delivered_at = now(), last_error = null where id = ${event.id}`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const dead = event.attempts >= OUTBOX_MAX_ATTEMPTS;
+      log?.warn(
+        { eventId: event.id, topic: event.topic, err: message, dead },
+        "outbox delivery failed",
+      );
+      await db.execute(sql`
+        update outbox_events set last_error = ${message.slice(0, 2000)},
+          available_at = now() + make_interval(secs => ${backoffSeconds(event.attempts)}),
+          dead_at = ${dead ? sql`now()` : sql`null`}
+        where id = ${event.id}`);
+    }
+  }
+  return claimed.length;
+}
+
+/** Polls the outbox until stopped; several of these may run in several processes. */
+export function startOutboxWorker(
+  db: Database,
+  handlers: OutboxHandlers,
+  log: Logger,
+  intervalMs = 250,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = (async () => {
+      try {
+        while (!stopped && (await deliverOutboxBatch(db, handlers, log)) > 0) {
+          // keep draining while there is work
+        }
+      } catch (error) {
+        log.error({ err: error }, "outbox worker tick failed");
+      }
+      if (!stopped) {
+        timer = setTimeout(tick, intervalMs);
+      }
+    })();
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) {
+        clearTimeout(timer);
+      }
+      await running;
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export * from "./auth.ts";
+export * from "./common.ts";
+export * from "./errors.ts";
+export * from "./meta.ts";
+export * from "./phone.ts";
+export * from "./profile.ts";
