@@ -70,12 +70,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     credentials: true,
   });
   await app.register(compress, { threshold: 1024 });
+  // With Redis, every API instance counts against the same limits.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  if (redis) {
+    app.addHook("onClose", async () => {
+      await redis.quit();
+    });
+  }
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: "1 minute",
-    ...(config.redisUrl
-      ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }), nameSpace: "cs-rl:" }
-      : {}),
+    ...(redis ? { redis, nameSpace: `${config.redisPrefix}rl:` } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError("rate_limited", `Try again in ${Math.ceil(context.ttl / 1000)} s`, {
         headers: { "retry-after": String(Math.ceil(context.ttl / 1000)) },

@@ -60,6 +60,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_RATE_LIMIT_PER_MINUTE: "100000",
     WEB_DIST: path.join(dataDir, "no-web"),
+    // With REDIS_URL set (the service-backed run), limits are counted in Redis, per test app.
+    ...(process.env.REDIS_URL
+      ? {
+          REDIS_URL: process.env.REDIS_URL,
+          REDIS_PREFIX: `cs-test-${randomBytes(4).toString("hex")}:`,
+        }
+      : {}),
     ...env,
   });
   const database = await openTestDatabase();

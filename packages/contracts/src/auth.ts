@@ -48,8 +48,8 @@ export function passwordWeakness(password: string): string | null {
   if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) {
     return "letters and numbers";
   }
-  if (COMMON_PASSWORDS.has(password.toLowerCase()) || /^(.)\1+$/.test(password)) {
-    return "not a common password";
+  if (COMMON_PASSWORDS.has(password.toLowerCase()) || new Set(password.toLowerCase()).size < 5) {
+    return "not a common or repetitive password";
   }
   return null;
 }

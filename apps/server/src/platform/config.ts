@@ -27,6 +27,7 @@ const ZEnv = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .optional(),
+  REDIS_PREFIX: z.string().min(1).max(40).default("cs:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_URL: z.url().optional(),
   CORS_ORIGINS: ZList.default([]),
@@ -83,6 +84,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     logLevel: env.LOG_LEVEL,
     publicUrl: env.PUBLIC_URL,
     corsOrigins: env.CORS_ORIGINS,
