@@ -21,6 +21,10 @@ describe("loadConfig", () => {
     });
   });
 
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ DATA_DIR: fresh(), DATABASE_URL: "", PORT: "" })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+  });
+
   it("names the bad variable", () => {
     expect(() => loadConfig({ PORT: "eighty", DATA_DIR: fresh() })).toThrow(/PORT/);
     expect(() => loadConfig({ ROLE: "everything", DATA_DIR: fresh() })).toThrow(/ROLE/);
