@@ -1,0 +1,81 @@
+import { type ComponentType, lazy, Suspense } from "react";
+import { BrowserRouter, Route, Routes } from "react-router";
+import { AppShell } from "./components/app-shell.tsx";
+import { PageLoading } from "./components/page-loading.tsx";
+import { RequireAuth } from "./components/require-auth.tsx";
+import { LandingRoute } from "./routes/landing.tsx";
+
+/** React.lazy for a named export. */
+function lazyNamed<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return lazy(async () => ({ default: pick(await load()) }));
+}
+
+// Everything but the landing page is split out, so its first download stays small on 2G/3G.
+const QueryLayout = lazyNamed(
+  () => import("./components/query-layout.tsx"),
+  (m) => m.QueryLayout,
+);
+const RegisterRoute = lazyNamed(
+  () => import("./routes/register.tsx"),
+  (m) => m.RegisterRoute,
+);
+const LoginRoute = lazyNamed(
+  () => import("./routes/login.tsx"),
+  (m) => m.LoginRoute,
+);
+const ResetRoute = lazyNamed(
+  () => import("./routes/reset.tsx"),
+  (m) => m.ResetRoute,
+);
+const VerifyRoute = lazyNamed(
+  () => import("./routes/verify.tsx"),
+  (m) => m.VerifyRoute,
+);
+const OnboardingRoute = lazyNamed(
+  () => import("./routes/onboarding.tsx"),
+  (m) => m.OnboardingRoute,
+);
+const ProfileRoute = lazyNamed(
+  () => import("./routes/onboarding.tsx"),
+  (m) => m.ProfileRoute,
+);
+const DashboardRoute = lazyNamed(
+  () => import("./routes/dashboard.tsx"),
+  (m) => m.DashboardRoute,
+);
+const NotFoundRoute = lazyNamed(
+  () => import("./routes/not-found.tsx"),
+  (m) => m.NotFoundRoute,
+);
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<AppShell />}>
+          <Route index element={<LandingRoute />} />
+          <Route
+            element={
+              <Suspense fallback={<PageLoading />}>
+                <QueryLayout />
+              </Suspense>
+            }
+          >
+            <Route path="register" element={<RegisterRoute />} />
+            <Route path="login" element={<LoginRoute />} />
+            <Route path="reset" element={<ResetRoute />} />
+            <Route element={<RequireAuth />}>
+              <Route path="verify" element={<VerifyRoute />} />
+            </Route>
+            <Route element={<RequireAuth verified />}>
+              <Route path="onboarding" element={<OnboardingRoute />} />
+              <Route path="profile" element={<ProfileRoute />} />
+              <Route path="dashboard" element={<DashboardRoute />} />
+            </Route>
+            <Route path="*" element={<NotFoundRoute />} />
+          </Route>
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

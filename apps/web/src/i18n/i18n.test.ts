@@ -1,0 +1,79 @@
+import { ERROR_CODES, LANGUAGES } from "@cs/contracts";
+import { describe, expect, it } from "vitest";
+import en from "./en.json";
+import { UI_LANGUAGES } from "./index.ts";
+import nd from "./nd.json";
+import sn from "./sn.json";
+
+type Tree = { [key: string]: string | Tree };
+
+/** Every leaf of a translation tree as `dotted.key -> value`. */
+function flatten(tree: Tree, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === "string") {
+      out.set(path, value);
+    } else {
+      for (const [k, v] of flatten(value, path)) {
+        out.set(k, v);
+      }
+    }
+  }
+  return out;
+}
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
+}
+
+const english = flatten(en);
+const translations = { sn: flatten(sn), nd: flatten(nd) } as const;
+
+/** Keys whose value may legitimately equal English (brand names). Keep this list short. */
+const SAME_AS_ENGLISH_ALLOWED = new Set(["app.name"]);
+
+describe("translations", () => {
+  it("cover the same languages as the API", () => {
+    expect([...UI_LANGUAGES].sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it("have no empty English string", () => {
+    for (const [key, value] of english) {
+      expect(value.trim(), `en: ${key}`).not.toBe("");
+    }
+  });
+
+  it("translate every API error code", () => {
+    for (const code of ERROR_CODES) {
+      expect(english.has(`errors.${code}`), `en: errors.${code}`).toBe(true);
+    }
+  });
+
+  for (const [language, messages] of Object.entries(translations)) {
+    describe(language, () => {
+      it("has every English key, non-empty, and no extra keys", () => {
+        const missing = [...english.keys()].filter((k) => !messages.get(k)?.trim());
+        const extra = [...messages.keys()].filter((k) => !english.has(k));
+        expect(missing, `${language} missing or empty`).toEqual([]);
+        expect(extra, `${language} keys unknown to English`).toEqual([]);
+      });
+
+      it("is a real translation, not an English copy", () => {
+        const copied = [...english]
+          .filter(([key, value]) => messages.get(key) === value)
+          .map(([key]) => key)
+          .filter((key) => !SAME_AS_ENGLISH_ALLOWED.has(key));
+        expect(copied, `${language} values identical to English`).toEqual([]);
+      });
+
+      it("keeps every {{placeholder}} of the English text", () => {
+        for (const [key, value] of english) {
+          expect(placeholders(messages.get(key) ?? ""), `${language}: ${key}`).toEqual(
+            placeholders(value),
+          );
+        }
+      });
+    });
+  }
+});

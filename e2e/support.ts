@@ -1,0 +1,134 @@
+import { type ChildProcess, execSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+
+export const REPO_ROOT = new URL("..", import.meta.url).pathname;
+export const SCREENSHOTS = join(REPO_ROOT, "e2e", "screenshots");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds the web app once if there is no build yet (the server serves apps/web/dist). */
+export function ensureWebBuilt(): void {
+  if (!existsSync(join(REPO_ROOT, "apps/web/dist/index.html"))) {
+    execSync("npm run build -w @cs/web", { cwd: REPO_ROOT, stdio: "inherit" });
+  }
+}
+
+export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output: () => string };
+
+/**
+ * Starts the real server on a free port with a fresh data directory (first start migrates and
+ * seeds demo data) and waits for `/ready`. `E2E_BASE_URL` points the tests at a server already
+ * running instead.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const external = process.env.E2E_BASE_URL;
+  if (external) {
+    return { baseUrl: external.replace(/\/$/, ""), stop: async () => {}, output: () => "" };
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "cs-e2e-data-"));
+  let output = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "apps/server/src/main.ts"],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        NODE_ENV: "development",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/ready`);
+      if (res.status === 200) {
+        return { baseUrl, stop, output: () => output };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await stop();
+  throw new Error(`server not ready within 90 s:\n${output}`);
+}
+
+/** Debian's Chromium through playwright-core, phone-sized, in a fresh profile. */
+export function launchBrowser(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-e2e-chromium-")), {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 360, height: 740 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+type OutboxMessage = { channel: string; recipient: string; body: string; createdAt: string };
+
+/** Polls the dev SMS outbox until a message to `phone` (E.164) holds a 6-digit code. */
+export async function readSmsCode(baseUrl: string, phone: string, notBefore = 0): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/dev/messages.json?to=${encodeURIComponent(phone)}`);
+    if (res.ok) {
+      const { items } = (await res.json()) as { items: OutboxMessage[] };
+      for (const message of items) {
+        const code = /\b(\d{6})\b/.exec(message.body)?.[1];
+        if (code && Date.parse(message.createdAt) >= notBefore) {
+          return code;
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`no SMS code for ${phone} within 20 s`);
+}
