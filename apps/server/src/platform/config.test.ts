@@ -22,7 +22,10 @@ describe("loadConfig", () => {
   });
 
   it("treats an empty variable as unset", () => {
-    expect(loadConfig({ DATA_DIR: fresh(), DATABASE_URL: "", PORT: "" })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+    expect(loadConfig({ DATA_DIR: fresh(), DATABASE_URL: "", PORT: "" })).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+    });
   });
 
   it("names the bad variable", () => {
