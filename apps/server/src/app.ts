@@ -108,7 +108,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(identityRoutes, { ctx, prefix: "/api/v1/auth" });
   await app.register(traderRoutes, { ctx, prefix: "/api/v1/me" });
-  await app.register(catalogRoutes, { ctx, prefix: "/api/v1/meta" });
+  await app.register(catalogRoutes, { ctx, prefix: "/api/v1" });
   await app.register(adminRoutes, { ctx, prefix: "/api/v1/admin" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

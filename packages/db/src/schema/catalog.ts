@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -95,10 +96,30 @@ export const products = pgTable(
     /** Supplier's single-unit price in minor units, before any group tier. */
     unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
     stock: integer("stock").notNull(),
+    /** Image URLs (served by the media storage); the first is the cover. */
+    images: jsonb("images").$type<string[]>().notNull().default([]),
+    active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("products_supplier_idx").on(t.supplierId),
     index("products_category_idx").on(t.categoryId),
   ],
+);
+
+/**
+ * A product's default price ladder by the group's total quantity: a group copies it when it is
+ * created, and from then on its own tiers are what count.
+ */
+export const productTiers = pgTable(
+  "product_tiers",
+  {
+    productId: uuid("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    minQty: integer("min_qty").notNull(),
+    unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.minQty] })],
 );

@@ -1,3 +1,5 @@
 export * from "./catalog.ts";
+export * from "./groups.ts";
 export * from "./identity.ts";
+export * from "./payments.ts";
 export * from "./platform.ts";

@@ -8,7 +8,7 @@ const tags = ["meta"];
 /** Reference lists the onboarding form and filters need; public and cacheable. */
 export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
-    "/markets",
+    "/meta/markets",
     {
       config: { public: true },
       schema: { tags, summary: "Markets of Harare", response: { 200: ZMarketList } },
@@ -19,7 +19,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     },
   );
   app.get(
-    "/categories",
+    "/meta/categories",
     {
       config: { public: true },
       schema: {

@@ -22,6 +22,25 @@ export const PERMISSIONS = {
   "session:self": ["trader", "supplier", "pickup_agent", "admin"],
   "trader:profile": ["trader"],
   "admin:users:read": ["admin"],
+  /** Products, tiers and images of the actor's own supplier (admins: any supplier). */
+  "catalog:products": ["supplier:owner", "supplier:manager", "admin:superadmin", "admin:moderator"],
+  /** Suppliers themselves: create, verify, edit. A supplier owner may edit their own. */
+  "catalog:suppliers": ["supplier:owner", "admin:superadmin", "admin:moderator"],
+  /** Reference data: categories, markets, pickup points. */
+  "catalog:reference": ["admin:superadmin", "admin:moderator"],
+  /** Create, open and cancel group offers (suppliers for their own products). */
+  "groups:manage": ["supplier:owner", "supplier:manager", "admin:superadmin", "admin:moderator"],
+  "groups:join": ["trader"],
+  "group_requests:create": ["trader"],
+  "group_requests:review": [
+    "supplier:owner",
+    "supplier:manager",
+    "admin:superadmin",
+    "admin:moderator",
+  ],
+  "payments:own": ["trader"],
+  "admin:exchange_rates": ["admin:superadmin"],
+  "admin:ledger:read": ["admin"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,6 +10,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Opt out of authentication. Every other route needs a session and a permission. */
     public?: boolean;
+    /** On a public route: identify the caller when a valid token is sent (to personalise). */
+    optionalAuth?: boolean;
     permission?: Permission;
     /** Let a signed-in user whose phone is not yet verified call this route. */
     allowUnverified?: boolean;
@@ -45,7 +47,13 @@ export const authPlugin = fp(
 
     app.addHook("onRequest", async (request) => {
       const config = request.routeOptions.config;
-      if (config.public || !request.routeOptions.url) {
+      if (!request.routeOptions.url) {
+        return;
+      }
+      if (config.public) {
+        if (config.optionalAuth && request.headers.authorization) {
+          request.actor = await authenticate(request, opts.db, opts.tokens).catch(() => null);
+        }
         return;
       }
       const actor = await authenticate(request, opts.db, opts.tokens);

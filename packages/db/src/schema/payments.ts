@@ -1,0 +1,209 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { groups, participations } from "./groups.ts";
+import { users } from "./identity.ts";
+
+const currency = () => text("currency", { enum: ["USD", "ZWG"] }).notNull();
+
+/** One attempt to collect money for a participation through a provider. */
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey(),
+    participationId: uuid("participation_id")
+      .notNull()
+      .references(() => participations.id),
+    traderId: uuid("trader_id")
+      .notNull()
+      .references(() => users.id),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id),
+    provider: text("provider").notNull(),
+    method: text("method", { enum: ["ecocash", "onemoney", "card", "cash"] }),
+    /** The provider's id of the transaction. */
+    providerRef: text("provider_ref"),
+    checkoutUrl: text("checkout_url"),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: currency(),
+    /** Tier unit price the amount was computed at. */
+    unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
+    status: text("status", {
+      enum: ["pending", "succeeded", "failed", "expired", "cancelled"],
+    }).notNull(),
+    failureReason: text("failure_reason"),
+    succeededAt: timestamp("succeeded_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("payments_provider_ref_key").on(t.provider, t.providerRef),
+    index("payments_participation_idx").on(t.participationId),
+    index("payments_trader_idx").on(t.traderId, t.createdAt),
+    check("payments_amount_check", sql`${t.amount} > 0`),
+  ],
+);
+
+/** Every webhook received, verified or not: the audit trail and the idempotency key. */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: uuid("id").primaryKey(),
+    provider: text("provider").notNull(),
+    /** The provider's event id (or transaction ref + status when it has none). */
+    eventKey: text("event_key").notNull(),
+    signatureValid: boolean("signature_valid").notNull(),
+    outcome: text("outcome").notNull(),
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_events_key").on(t.provider, t.eventKey).where(sql`${t.signatureValid}`),
+  ],
+);
+
+export const REFUND_REASONS = [
+  "tier_adjustment",
+  "group_expired",
+  "group_cancelled",
+  "trader_left",
+  "quantity_reduced",
+] as const;
+
+/** Money owed back to a trader, sent through the provider the payment came from. */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: uuid("id").primaryKey(),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    participationId: uuid("participation_id")
+      .notNull()
+      .references(() => participations.id),
+    traderId: uuid("trader_id")
+      .notNull()
+      .references(() => users.id),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: currency(),
+    reason: text("reason", { enum: REFUND_REASONS }).notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed", "manual"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    providerRef: text("provider_ref"),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("refunds_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'failed')`),
+    index("refunds_participation_idx").on(t.participationId),
+    check("refunds_amount_check", sql`${t.amount} > 0`),
+  ],
+);
+
+/**
+ * The double-entry journal. An entry's lines sum to zero per currency. Accounts are named by
+ * convention: `provider:<name>` (money held at a provider), `escrow:<group id>`,
+ * `supplier_payable:<supplier id>`, `platform:revenue`.
+ */
+export const journalEntries = pgTable(
+  "journal_entries",
+  {
+    id: uuid("id").primaryKey(),
+    kind: text("kind").notNull(),
+    referenceType: text("reference_type").notNull(),
+    referenceId: text("reference_id").notNull(),
+    memo: text("memo"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One entry per kind per reference: applying the same event twice cannot post twice.
+    uniqueIndex("journal_entries_reference_key").on(t.kind, t.referenceType, t.referenceId),
+  ],
+);
+
+export const journalLines = pgTable(
+  "journal_lines",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    entryId: uuid("entry_id")
+      .notNull()
+      .references(() => journalEntries.id),
+    account: text("account").notNull(),
+    currency: currency(),
+    /** Signed minor units: positive debits, negative credits. */
+    amount: bigint("amount", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("journal_lines_account_idx").on(t.account, t.currency),
+    index("journal_lines_entry_idx").on(t.entryId),
+  ],
+);
+
+/**
+ * USD→ZWG rates as set by admins, newest wins; kept for history. The rate is stored in millionths
+ * (26.85 ZWG per USD is 26_850_000) so that it is an integer like every other amount.
+ */
+export const exchangeRates = pgTable(
+  "exchange_rates",
+  {
+    id: uuid("id").primaryKey(),
+    base: text("base", { enum: ["USD"] }).notNull(),
+    quote: text("quote", { enum: ["ZWG"] }).notNull(),
+    rateMicros: bigint("rate_micros", { mode: "number" }).notNull(),
+    setBy: uuid("set_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("exchange_rates_pair_idx").on(t.base, t.quote, t.createdAt),
+    check("exchange_rates_positive", sql`${t.rateMicros} > 0`),
+  ],
+);
+
+/**
+ * The sandbox provider's own books: what a real provider keeps on its side. The app reaches it
+ * only through the provider adapter (HTTP API, hosted checkout page, signed webhooks).
+ */
+export const sandboxTransactions = pgTable(
+  "sandbox_transactions",
+  {
+    id: text("id").primaryKey(),
+    merchantReference: text("merchant_reference").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: currency(),
+    description: text("description").notNull(),
+    method: text("method", { enum: ["ecocash", "onemoney", "card"] }),
+    status: text("status", { enum: ["created", "paid", "declined", "expired"] }).notNull(),
+    refundedAmount: bigint("refunded_amount", { mode: "number" }).notNull().default(0),
+    returnUrl: text("return_url").notNull(),
+    webhookUrl: text("webhook_url").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("sandbox_transactions_reference_key").on(t.merchantReference)],
+);
+
+export const sandboxRefunds = pgTable("sandbox_refunds", {
+  id: text("id").primaryKey(),
+  transactionId: text("transaction_id")
+    .notNull()
+    .references(() => sandboxTransactions.id),
+  amount: bigint("amount", { mode: "number" }).notNull(),
+  /** The merchant's idempotency key: the same refund asked twice is made once. */
+  merchantReference: text("merchant_reference").notNull().unique(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
