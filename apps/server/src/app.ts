@@ -16,7 +16,12 @@ import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { presentProgress } from "./domains/groups/presenter.ts";
+import { findGroup } from "./domains/groups/repo.ts";
+import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
+import { paymentRoutes } from "./domains/payments/routes.ts";
+import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { traderRoutes } from "./domains/traders/routes.ts";
 import { authPlugin } from "./platform/auth/plugin.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -24,6 +29,7 @@ import { AppError } from "./platform/errors.ts";
 import { healthRoutes } from "./platform/health.ts";
 import { newId } from "./platform/ids.ts";
 import { registerProblemHandlers } from "./platform/problem.ts";
+import { attachRealtime } from "./platform/realtime.ts";
 import { registerWebApp, resolveWebRoot, spaFallback } from "./platform/web.ts";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -110,9 +116,27 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(traderRoutes, { ctx, prefix: "/api/v1/me" });
   await app.register(catalogRoutes, { ctx, prefix: "/api/v1" });
   await app.register(adminRoutes, { ctx, prefix: "/api/v1/admin" });
+  await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });
   }
+  ctx.realtime = attachRealtime(app.server, {
+    tokens: ctx.tokens,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    corsOrigins: config.corsOrigins,
+    log: app.log,
+    async groupSnapshot(groupId) {
+      const group = await findGroup(ctx.db, groupId);
+      return group && group.status !== "draft" ? presentProgress(group) : null;
+    },
+  });
+  app.addHook("onClose", async () => {
+    await ctx.realtime?.close();
+    ctx.realtime = null;
+  });
   if (webRoot) {
     await registerWebApp(app, webRoot);
   } else {

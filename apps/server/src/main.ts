@@ -1,9 +1,17 @@
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { seedIfEmpty } from "./domains/demo/seed.ts";
+import { workerJobs } from "./jobs.ts";
 import { ConfigError, loadConfig } from "./platform/config.ts";
 import { startOutboxWorker } from "./platform/outbox.ts";
-import { createContext, openConfiguredDatabase, outboxHandlers } from "./runtime.ts";
+import { redisRealtime } from "./platform/realtime.ts";
+import { startScheduler } from "./platform/scheduler.ts";
+import {
+  createContext,
+  openConfiguredDatabase,
+  outboxHandlers,
+  setListeningPort,
+} from "./runtime.ts";
 
 /** Starts what ROLE names: the HTTP API, the worker, or both (the default). */
 async function main(): Promise<void> {
@@ -29,18 +37,32 @@ async function main(): Promise<void> {
   if (config.role !== "worker") {
     const app = await buildApp(ctx);
     await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    if (address && typeof address === "object") {
+      setListeningPort(ctx, address.port);
+    }
     stops.push(() => app.close());
   }
   if (config.role !== "api") {
-    const worker = startOutboxWorker(ctx.db, outboxHandlers(ctx), log);
-    stops.push(() => worker.stop());
+    if (!ctx.realtime && config.redisUrl) {
+      // A worker-only process pushes through Redis to the API instances that hold the sockets.
+      const realtime = redisRealtime(config.redisUrl, config.redisPrefix);
+      ctx.realtime = realtime;
+      stops.push(() => realtime.close());
+    }
+    const worker = startOutboxWorker(ctx.db, outboxHandlers(ctx), log, config.outboxPollMs);
+    const scheduler = startScheduler(workerJobs(ctx, log), log);
+    stops.push(
+      () => scheduler.stop(),
+      () => worker.stop(),
+    );
   }
   log.info(
     { role: config.role, database: database.kind, ms: Date.now() - started },
     "ConnectSphere started",
   );
   if (config.role !== "worker") {
-    printWelcome(config.publicUrl ?? `http://localhost:${config.port}`, seeded);
+    printWelcome(ctx.urls.public, seeded);
   }
 
   let stopping = false;

@@ -1,6 +1,13 @@
 import path from "node:path";
 import { type DatabaseHandle, openDatabase } from "@cs/db";
 import { createLocalSmsDriver } from "./domains/channels/sms.ts";
+import { presentProgress } from "./domains/groups/presenter.ts";
+import { findGroup } from "./domains/groups/repo.ts";
+import {
+  createSandboxProvider,
+  deliverSandboxWebhook,
+} from "./domains/payments/providers/sandbox.ts";
+import { userUpdate } from "./domains/payments/user-updates.ts";
 import { createAccessTokens } from "./platform/auth/tokens.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -15,13 +22,31 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
 
 /** Everything the routes and workers share, over an open database. */
 export function createContext(config: Config, database: DatabaseHandle): AppContext {
+  const local = `http://127.0.0.1:${config.port}`;
+  const urls = { public: config.publicUrl ?? `http://localhost:${config.port}`, internal: local };
+  const sandbox = createSandboxProvider({
+    db: database.db,
+    secret: config.sandboxSecret,
+    publicUrl: () => urls.public,
+  });
   return {
     config,
     database,
     db: database.db,
     tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
     sms: createLocalSmsDriver(database.db),
+    payments: { providers: { sandbox }, checkoutProvider: "sandbox", sandbox },
+    urls,
+    realtime: null,
   };
+}
+
+/** After `listen`: the real port (it may have been 0) for links and self-calls. */
+export function setListeningPort(ctx: AppContext, port: number): void {
+  ctx.urls.internal = `http://127.0.0.1:${port}`;
+  if (!ctx.config.publicUrl) {
+    ctx.urls.public = `http://localhost:${port}`;
+  }
 }
 
 /** How the worker delivers each outbox topic. */
@@ -29,5 +54,20 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
   return {
     "sms.send": (payload, event) =>
       ctx.sms.send({ to: payload.to, body: payload.body, idempotencyKey: `outbox:${event.id}` }),
+    "sandbox.webhook": (payload) => deliverSandboxWebhook(ctx.config.sandboxSecret, payload),
+    "realtime.group": async ({ groupId }) => {
+      const group = await findGroup(ctx.db, groupId);
+      if (group && group.status !== "draft") {
+        ctx.realtime?.toGroup(groupId, "group:progress", presentProgress(group));
+      }
+    },
+    "realtime.user": async (payload) => {
+      const update = await userUpdate(ctx.db, payload);
+      if (update) {
+        ctx.realtime?.toUser(payload.userId, "user:update", update);
+      }
+    },
+    // Supplier orders arrive with fulfilment (the next issue); the event waits in the outbox log.
+    "group.funded": async () => {},
   };
 }

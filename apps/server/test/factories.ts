@@ -1,5 +1,5 @@
-import type { TLanguage, TRole, TStaffRole } from "@cs/contracts";
-import { users } from "@cs/db";
+import type { TLanguage, TRole, TStaffRole, TVerificationStatus } from "@cs/contracts";
+import { supplierMembers, suppliers, users } from "@cs/db";
 import { hashPassword } from "../src/domains/identity/passwords.ts";
 import { newId } from "../src/platform/ids.ts";
 import type { TestApp } from "./harness.ts";
@@ -69,4 +69,38 @@ export function buildTrader(
 
 export function buildAdmin(t: TestApp, staffRole: TStaffRole = "superadmin"): Promise<BuiltUser> {
   return buildUser(t, { role: "admin", staffRole });
+}
+
+export interface BuiltSupplier {
+  id: string;
+  /** The team's owner (a fresh supplier user unless one was given). */
+  owner: BuiltUser;
+  /** The owner's auth header. */
+  authorization: { authorization: string };
+}
+
+/** A supplier with an owner on its team: a fresh owner unless `owner` is given. */
+export async function buildSupplier(
+  t: TestApp,
+  overrides: {
+    owner?: BuiltUser;
+    businessName?: string;
+    marketId?: string;
+    verificationStatus?: TVerificationStatus;
+  } = {},
+): Promise<BuiltSupplier> {
+  const owner =
+    overrides.owner ??
+    (await buildUser(t, { role: "supplier", staffRole: "owner", name: "Test Supplier Owner" }));
+  const id = newId();
+  await t.ctx.db.insert(suppliers).values({
+    id,
+    businessName: overrides.businessName ?? `Test Wholesale ${id.slice(-6)}`,
+    verificationStatus: overrides.verificationStatus ?? "verified",
+    contactPhone: uniquePhone(),
+    marketId: overrides.marketId ?? "mbare-musika",
+    address: "Stand 1, Mbare Musika",
+  });
+  await t.ctx.db.insert(supplierMembers).values({ supplierId: id, userId: owner.id });
+  return { id, owner, authorization: owner.authorization };
 }

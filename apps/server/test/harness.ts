@@ -10,7 +10,7 @@ import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/platform/config.ts";
 import type { AppContext } from "../src/platform/context.ts";
 import { deliverOutboxBatch } from "../src/platform/outbox.ts";
-import { createContext, outboxHandlers } from "../src/runtime.ts";
+import { createContext, outboxHandlers, setListeningPort } from "../src/runtime.ts";
 
 /** A fresh database cloned from the run's migrated and seeded template. */
 export async function openTestDatabase(): Promise<DatabaseHandle & { dispose(): Promise<void> }> {
@@ -51,7 +51,10 @@ export interface TestApp {
 }
 
 /** The real Fastify app on a fresh database; `env` overrides configuration for this test file. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "cs-test-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -73,6 +76,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const ctx = createContext(config, database);
   const app = await buildApp(ctx);
   await app.ready();
+  if (options.listen) {
+    // Real HTTP on loopback, for flows where the app calls itself (the sandbox's webhooks).
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    if (address && typeof address === "object") {
+      setListeningPort(ctx, address.port);
+    }
+  }
   const handlers = outboxHandlers(ctx);
   return {
     app,

@@ -59,6 +59,7 @@ describe("loadConfig", () => {
       DATA_DIR: dir,
       JWT_SECRET: secret,
       OTP_SECRET: secret,
+      SANDBOX_WEBHOOK_SECRET: secret,
     });
     expect(config.jwtSecret).toBe(secret);
     expect(config.devRoutes).toBe(false);

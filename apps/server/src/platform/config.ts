@@ -35,6 +35,11 @@ const ZEnv = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   JWT_SECRET: ZSecret.optional(),
   OTP_SECRET: ZSecret.optional(),
+  SANDBOX_WEBHOOK_SECRET: ZSecret.optional(),
+  /** Platform commission on a successful group, in basis points (1000 = 10%). */
+  COMMISSION_BPS: z.coerce.number().int().min(0).max(5000).default(1000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(50),
+  RESERVATION_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   SEED_ON_EMPTY: z.enum(["true", "false"]).default("true"),
@@ -66,16 +71,19 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
   const production = env.NODE_ENV === "production";
   const dataDir = path.resolve(env.DATA_DIR);
   if (production) {
-    const missing = (["JWT_SECRET", "OTP_SECRET"] as const).filter((name) => !env[name]);
+    const missing = SECRET_NAMES.filter((name) => !env[name]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join("\n")}`,
       );
     }
   }
-  const secrets = production
-    ? { jwtSecret: env.JWT_SECRET as string, otpSecret: env.OTP_SECRET as string }
-    : developmentSecrets(dataDir, env.JWT_SECRET, env.OTP_SECRET);
+  const given = {
+    jwtSecret: env.JWT_SECRET,
+    otpSecret: env.OTP_SECRET,
+    sandboxSecret: env.SANDBOX_WEBHOOK_SECRET,
+  };
+  const secrets = production ? (given as Secrets) : developmentSecrets(dataDir, given);
   return {
     env: env.NODE_ENV,
     production,
@@ -98,23 +106,32 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     seed: env.SEED,
     webDist: env.WEB_DIST,
     devRoutes: env.DEV_ROUTES ? env.DEV_ROUTES === "true" : !production,
+    commissionBps: env.COMMISSION_BPS,
+    reservationHoldMinutes: env.RESERVATION_HOLD_MINUTES,
+    outboxPollMs: env.OUTBOX_POLL_MS,
     ...secrets,
   };
 }
 
-function developmentSecrets(dataDir: string, jwtSecret?: string, otpSecret?: string) {
+const SECRET_NAMES = ["JWT_SECRET", "OTP_SECRET", "SANDBOX_WEBHOOK_SECRET"] as const;
+type Secrets = { jwtSecret: string; otpSecret: string; sandboxSecret: string };
+
+/** Secrets given in the environment win; the others are generated once and kept in DATA_DIR. */
+function developmentSecrets(
+  dataDir: string,
+  given: Partial<Record<keyof Secrets, string | undefined>>,
+): Secrets {
   const file = path.join(dataDir, "secrets.json");
-  let stored: { jwtSecret?: string; otpSecret?: string } = {};
-  if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, "utf8")) as typeof stored;
-  }
-  const next = {
-    jwtSecret: stored.jwtSecret ?? randomBytes(32).toString("base64url"),
-    otpSecret: stored.otpSecret ?? randomBytes(32).toString("base64url"),
-  };
-  if (next.jwtSecret !== stored.jwtSecret || next.otpSecret !== stored.otpSecret) {
+  const stored: Partial<Secrets> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets>)
+    : {};
+  const keys = ["jwtSecret", "otpSecret", "sandboxSecret"] as const;
+  const next = Object.fromEntries(
+    keys.map((key) => [key, stored[key] ?? randomBytes(32).toString("base64url")]),
+  ) as Secrets;
+  if (keys.some((key) => stored[key] !== next[key])) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(next, null, 2), { mode: 0o600 });
   }
-  return { jwtSecret: jwtSecret ?? next.jwtSecret, otpSecret: otpSecret ?? next.otpSecret };
+  return Object.fromEntries(keys.map((key) => [key, given[key] ?? next[key]])) as Secrets;
 }

@@ -1,7 +1,10 @@
 import type { Database, DatabaseHandle } from "@cs/db";
 import type { SmsDriver } from "../domains/channels/sms.ts";
+import type { SandboxProvider } from "../domains/payments/providers/sandbox.ts";
+import type { PaymentProvider } from "../domains/payments/providers/types.ts";
 import type { AccessTokens } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
+import type { Realtime } from "./realtime.ts";
 
 /** What every domain's routes and services are given: built once in main.ts or by the tests. */
 export interface AppContext {
@@ -10,4 +13,18 @@ export interface AppContext {
   db: Database;
   tokens: AccessTokens;
   sms: SmsDriver;
+  payments: {
+    /** Every configured provider by name; payments remember which one they went through. */
+    providers: Record<string, PaymentProvider>;
+    /** The provider new checkouts use. */
+    checkoutProvider: string;
+    sandbox: SandboxProvider;
+  };
+  /**
+   * Where this instance is reached: `public` for links people open (checkout, return pages),
+   * `internal` for calls to itself (the sandbox's webhooks). Set once the server listens.
+   */
+  urls: { public: string; internal: string };
+  /** Pushes to sockets; null until the HTTP server (or, in a worker, the Redis emitter) exists. */
+  realtime: Realtime | null;
 }

@@ -2,6 +2,7 @@ import { outboxEvents } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { outboxHandlers } from "../runtime.ts";
 import {
   backoffSeconds,
   deliverOutboxBatch,
@@ -19,6 +20,7 @@ afterAll(() => t.close());
 function recordingHandlers(fail: (to: string) => boolean = () => false) {
   const delivered: string[] = [];
   const handlers: OutboxHandlers = {
+    ...outboxHandlers(t.ctx),
     "sms.send": async (payload) => {
       if (fail(payload.to)) {
         throw new Error("provider down");

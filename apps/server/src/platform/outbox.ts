@@ -1,10 +1,18 @@
 import { type Database, type DbOrTx, outboxEvents, queryRows } from "@cs/db";
 import { sql } from "drizzle-orm";
-import type { Logger } from "pino";
+import type { FastifyBaseLogger as Logger } from "fastify";
 
 /** Topics and their payloads. Adding a topic here makes enqueue and the handler typed. */
 export interface OutboxTopics {
   "sms.send": { to: string; body: string; purpose: string };
+  /** The sandbox provider's outgoing webhook (what a real provider would send us). */
+  "sandbox.webhook": { url: string; body: string };
+  /** Push a group's progress to its real-time room. */
+  "realtime.group": { groupId: string };
+  /** Push a payment's or refund's status to the trader's room. */
+  "realtime.user": { userId: string; kind: "payment" | "refund" | "participation"; id: string };
+  /** A group was funded: the fulfilment domain turns it into a supplier order. */
+  "group.funded": { groupId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

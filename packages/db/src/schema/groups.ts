@@ -1,3 +1,4 @@
+import { GROUP_STATUSES, PARTICIPATION_STATUSES } from "@cs/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -5,6 +6,7 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -21,17 +23,18 @@ const tsvector = customType<{ data: string }>({
   },
 });
 
-export const GROUP_STATUSES = [
-  "draft",
-  "open",
-  "funded",
-  "ordered",
-  "delivered",
-  "completed",
-  "expired",
-  "cancelled",
-  "refunded",
-] as const;
+export interface GroupDisplay {
+  product: { id: string; name: string; unit: string; description: string; image: string | null };
+  supplier: { id: string; name: string };
+  category: { id: string; name: { en: string; sn: string; nd: string } };
+  pickupPoints: Array<{
+    id: string;
+    name: string;
+    marketId: string;
+    address: string;
+    hours: string;
+  }>;
+}
 
 /**
  * A group buy: one product of one supplier, in one currency, with an MOQ, an optional cap and a
@@ -71,6 +74,10 @@ export const groups = pgTable(
     currentUnitPrice: bigint("current_unit_price", { mode: "number" }).notNull(),
     /** Set when the group closes: everyone pays this; differences are refunded. */
     finalUnitPrice: bigint("final_unit_price", { mode: "number" }),
+    /** The price ladder, fixed when the group is created: unit price once paid quantity reaches `minQty`. */
+    tiers: jsonb("tiers").$type<Array<{ minQty: number; unitPrice: number }>>().notNull(),
+    /** What listings show, copied from the catalogue when the offer is made (an offer's terms do not drift). */
+    display: jsonb("display").$type<GroupDisplay>().notNull(),
     searchVector: tsvector("search_vector").notNull(),
     /** Markets of the group's pickup points, for filtering without a join. */
     marketIds: text("market_ids").array().notNull().default(sql`'{}'::text[]`),
@@ -92,19 +99,6 @@ export const groups = pgTable(
     check("groups_cap_check", sql`${t.cap} is null or ${t.heldQty} + ${t.paidQty} <= ${t.cap}`),
     check("groups_moq_check", sql`${t.moq} > 0 and (${t.cap} is null or ${t.cap} >= ${t.moq})`),
   ],
-);
-
-/** The group's own price ladder: unit price when the group's paid quantity reaches `min_qty`. */
-export const groupTiers = pgTable(
-  "group_tiers",
-  {
-    groupId: uuid("group_id")
-      .notNull()
-      .references(() => groups.id, { onDelete: "cascade" }),
-    minQty: integer("min_qty").notNull(),
-    unitPrice: bigint("unit_price", { mode: "number" }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.groupId, t.minQty] })],
 );
 
 export const groupPickupPoints = pgTable(
@@ -145,16 +139,6 @@ export const groupRequests = pgTable(
   },
   (t) => [index("group_requests_status_idx").on(t.status, t.createdAt)],
 );
-
-export const PARTICIPATION_STATUSES = [
-  "reserved",
-  "paid",
-  "ready_for_pickup",
-  "collected",
-  "refunded",
-  "lapsed",
-  "cancelled",
-] as const;
 
 /**
  * A trader's share of a group. `amount_paid` is what was captured; `amount_refunded` what has

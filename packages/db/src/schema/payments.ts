@@ -81,6 +81,8 @@ export const REFUND_REASONS = [
   "group_cancelled",
   "trader_left",
   "quantity_reduced",
+  /** Money that arrived for a share that no longer existed (left, or lapsed with no room left). */
+  "late_payment",
 ] as const;
 
 /** Money owed back to a trader, sent through the provider the payment came from. */

@@ -1,12 +1,21 @@
 import { ZCategoryList, ZMarketList } from "@cs/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../platform/context.ts";
+import { productRoutes } from "./product-routes.ts";
+import { referenceRoutes } from "./reference-routes.ts";
 import { listCategories, listMarkets } from "./service.ts";
+import { supplierRoutes } from "./supplier-routes.ts";
 
 const tags = ["meta"];
 
-/** Reference lists the onboarding form and filters need; public and cacheable. */
+/**
+ * The catalogue: reference lists the onboarding form and filters need (public and cacheable),
+ * then suppliers, products and the reference data admins maintain.
+ */
 export const catalogRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  await app.register(supplierRoutes, { ctx });
+  await app.register(productRoutes, { ctx });
+  await app.register(referenceRoutes, { ctx });
   app.get(
     "/meta/markets",
     {

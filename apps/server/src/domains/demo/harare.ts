@@ -95,7 +95,11 @@ export const CATEGORIES = [
   { id: "drinks", name: { en: "Drinks", sn: "Zvinwiwa", nd: "Okunathwayo" } },
 ] as const;
 
-/** Prices are US cents per unit before any group tier. */
+/**
+ * Prices are US cents per unit before any group tier. `tiers` is each product's default ladder as
+ * [minimum group quantity, unit price]: the single price at 1, then about 5% off and about 10% off
+ * at quantities that suit the product (fewer for bales and drums, more for small packs).
+ */
 export const SUPPLIERS = [
   {
     name: "Mbare Wholesale Foods",
@@ -107,6 +111,12 @@ export const SUPPLIERS = [
         name: "Roller meal 10 kg",
         unit: "10 kg bag",
         price: 650,
+        tiers: [
+          [1, 650],
+          [20, 620],
+          [50, 590],
+          [100, 575],
+        ],
         description: "Fine white roller meal for sadza, 10 kg bag.",
       },
       {
@@ -114,6 +124,11 @@ export const SUPPLIERS = [
         name: "Super refined maize meal 10 kg",
         unit: "10 kg bag",
         price: 790,
+        tiers: [
+          [1, 790],
+          [20, 750],
+          [50, 715],
+        ],
         description: "Super refined white maize meal, 10 kg bag.",
       },
       {
@@ -121,6 +136,11 @@ export const SUPPLIERS = [
         name: "Cooking oil 2 L",
         unit: "2 L bottle",
         price: 380,
+        tiers: [
+          [1, 380],
+          [24, 360],
+          [60, 345],
+        ],
         description: "Sunflower cooking oil, 2 litre bottle.",
       },
       {
@@ -128,6 +148,11 @@ export const SUPPLIERS = [
         name: "Cooking oil 20 L",
         unit: "20 L drum",
         price: 3200,
+        tiers: [
+          [1, 3200],
+          [10, 3050],
+          [25, 2900],
+        ],
         description: "Sunflower cooking oil in a 20 litre drum for frying businesses.",
       },
       {
@@ -135,6 +160,11 @@ export const SUPPLIERS = [
         name: "White sugar 2 kg",
         unit: "2 kg pack",
         price: 260,
+        tiers: [
+          [1, 260],
+          [30, 248],
+          [100, 235],
+        ],
         description: "Refined white sugar, 2 kg pack.",
       },
     ],
@@ -149,6 +179,11 @@ export const SUPPLIERS = [
         name: "Long grain rice 10 kg",
         unit: "10 kg bag",
         price: 1250,
+        tiers: [
+          [1, 1250],
+          [20, 1190],
+          [50, 1125],
+        ],
         description: "Long grain white rice, 10 kg bag.",
       },
       {
@@ -156,6 +191,11 @@ export const SUPPLIERS = [
         name: "Rice 2 kg",
         unit: "2 kg pack",
         price: 280,
+        tiers: [
+          [1, 280],
+          [30, 266],
+          [100, 252],
+        ],
         description: "Long grain white rice, 2 kg pack.",
       },
       {
@@ -163,6 +203,11 @@ export const SUPPLIERS = [
         name: "Baking flour 10 kg",
         unit: "10 kg bag",
         price: 980,
+        tiers: [
+          [1, 980],
+          [20, 930],
+          [50, 885],
+        ],
         description: "White bread and baking flour, 10 kg bag for vetkoek and bread.",
       },
       {
@@ -170,6 +215,11 @@ export const SUPPLIERS = [
         name: "Sugar beans 5 kg",
         unit: "5 kg bag",
         price: 900,
+        tiers: [
+          [1, 900],
+          [20, 855],
+          [50, 815],
+        ],
         description: "Dried sugar beans, 5 kg bag.",
       },
       {
@@ -177,6 +227,11 @@ export const SUPPLIERS = [
         name: "Roller meal 50 kg",
         unit: "50 kg bag",
         price: 3000,
+        tiers: [
+          [1, 3000],
+          [10, 2850],
+          [30, 2700],
+        ],
         description: "Roller meal in a 50 kg bag for resellers.",
       },
     ],
@@ -191,6 +246,11 @@ export const SUPPLIERS = [
         name: "Tomatoes crate",
         unit: "crate (about 30 kg)",
         price: 1200,
+        tiers: [
+          [1, 1200],
+          [20, 1140],
+          [50, 1080],
+        ],
         description: "Fresh tomatoes from Mutoko farmers, by the crate.",
       },
       {
@@ -198,6 +258,11 @@ export const SUPPLIERS = [
         name: "Onions pocket 10 kg",
         unit: "10 kg pocket",
         price: 700,
+        tiers: [
+          [1, 700],
+          [20, 665],
+          [50, 630],
+        ],
         description: "Brown onions, 10 kg pocket.",
       },
       {
@@ -205,6 +270,11 @@ export const SUPPLIERS = [
         name: "Covo and rape bundle box",
         unit: "box of 40 bundles",
         price: 800,
+        tiers: [
+          [1, 800],
+          [15, 760],
+          [40, 720],
+        ],
         description: "Fresh covo and rape greens, 40 bundles per box.",
       },
       {
@@ -212,6 +282,11 @@ export const SUPPLIERS = [
         name: "Cabbages bag",
         unit: "bag of 12 heads",
         price: 600,
+        tiers: [
+          [1, 600],
+          [20, 570],
+          [50, 540],
+        ],
         description: "Green cabbages, 12 heads per bag.",
       },
       {
@@ -219,6 +294,11 @@ export const SUPPLIERS = [
         name: "Potatoes pocket 15 kg",
         unit: "15 kg pocket",
         price: 900,
+        tiers: [
+          [1, 900],
+          [20, 855],
+          [50, 810],
+        ],
         description: "Washed potatoes, 15 kg pocket.",
       },
     ],
@@ -233,6 +313,11 @@ export const SUPPLIERS = [
         name: "Mixed children's clothing bale",
         unit: "45 kg bale",
         price: 14500,
+        tiers: [
+          [1, 14500],
+          [5, 13800],
+          [10, 13050],
+        ],
         description: "Grade A mixed children's clothes, 45 kg bale.",
       },
       {
@@ -240,6 +325,11 @@ export const SUPPLIERS = [
         name: "Ladies' dresses bale",
         unit: "45 kg bale",
         price: 16000,
+        tiers: [
+          [1, 16000],
+          [5, 15200],
+          [10, 14400],
+        ],
         description: "Ladies' dresses and skirts, grade A, 45 kg bale.",
       },
       {
@@ -247,6 +337,11 @@ export const SUPPLIERS = [
         name: "Men's jeans bale",
         unit: "45 kg bale",
         price: 17500,
+        tiers: [
+          [1, 17500],
+          [5, 16600],
+          [10, 15750],
+        ],
         description: "Men's denim jeans, grade A, 45 kg bale.",
       },
     ],
@@ -261,6 +356,11 @@ export const SUPPLIERS = [
         name: "Bath soap carton",
         unit: "carton of 48 bars",
         price: 1800,
+        tiers: [
+          [1, 1800],
+          [10, 1710],
+          [30, 1620],
+        ],
         description: "Bath soap bars, carton of 48.",
       },
       {
@@ -268,6 +368,11 @@ export const SUPPLIERS = [
         name: "Washing powder 2 kg",
         unit: "2 kg box",
         price: 450,
+        tiers: [
+          [1, 450],
+          [24, 428],
+          [72, 405],
+        ],
         description: "Laundry washing powder, 2 kg box.",
       },
       {
@@ -275,6 +380,11 @@ export const SUPPLIERS = [
         name: "Blue bar soap carton",
         unit: "carton of 20 bars",
         price: 1500,
+        tiers: [
+          [1, 1500],
+          [10, 1425],
+          [30, 1350],
+        ],
         description: "Long blue laundry bar soap, carton of 20.",
       },
       {
@@ -282,6 +392,11 @@ export const SUPPLIERS = [
         name: "Brown sugar 2 kg",
         unit: "2 kg pack",
         price: 240,
+        tiers: [
+          [1, 240],
+          [30, 228],
+          [100, 216],
+        ],
         description: "Brown sugar, 2 kg pack.",
       },
     ],
@@ -296,6 +411,11 @@ export const SUPPLIERS = [
         name: "Soft drinks 2 L case",
         unit: "case of 6",
         price: 750,
+        tiers: [
+          [1, 750],
+          [20, 715],
+          [60, 675],
+        ],
         description: "Assorted soft drinks, six 2 litre bottles.",
       },
       {
@@ -303,6 +423,11 @@ export const SUPPLIERS = [
         name: "Mineral water 500 ml case",
         unit: "case of 24",
         price: 600,
+        tiers: [
+          [1, 600],
+          [20, 570],
+          [60, 540],
+        ],
         description: "Still mineral water, 24 bottles of 500 ml.",
       },
       {
@@ -310,6 +435,11 @@ export const SUPPLIERS = [
         name: "Maheu 1 L case",
         unit: "case of 12",
         price: 1100,
+        tiers: [
+          [1, 1100],
+          [20, 1045],
+          [50, 990],
+        ],
         description: "Traditional maheu drink, twelve 1 litre packs.",
       },
     ],
@@ -324,6 +454,11 @@ export const SUPPLIERS = [
         name: "Cooking oil 5 L",
         unit: "5 L bottle",
         price: 850,
+        tiers: [
+          [1, 850],
+          [20, 810],
+          [60, 765],
+        ],
         description: "Sunflower cooking oil, 5 litre bottle.",
       },
       {
@@ -331,6 +466,11 @@ export const SUPPLIERS = [
         name: "Self-raising flour 2 kg",
         unit: "2 kg pack",
         price: 230,
+        tiers: [
+          [1, 230],
+          [30, 219],
+          [100, 207],
+        ],
         description: "Self-raising flour, 2 kg pack.",
       },
       {
@@ -338,6 +478,11 @@ export const SUPPLIERS = [
         name: "Baked beans 410 g case",
         unit: "case of 24 tins",
         price: 1900,
+        tiers: [
+          [1, 1900],
+          [10, 1805],
+          [30, 1710],
+        ],
         description: "Baked beans in tomato sauce, 24 tins.",
       },
       {
@@ -345,6 +490,11 @@ export const SUPPLIERS = [
         name: "Parboiled rice 5 kg",
         unit: "5 kg bag",
         price: 650,
+        tiers: [
+          [1, 650],
+          [20, 620],
+          [50, 585],
+        ],
         description: "Parboiled rice, 5 kg bag.",
       },
     ],

@@ -1,3 +1,4 @@
+import { type TProductTier, ZProductTiers } from "@cs/contracts";
 import { openDatabase, queryRows } from "@cs/db";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,8 @@ async function fingerprint(db: Parameters<typeof queryRows>[0]) {
     sql`select
       (select md5(string_agg(id::text || phone || name || role || language, ',' order by id)) from users) as users,
       (select md5(string_agg(user_id::text || categories::text || market_id || budget_min::text, ',' order by user_id)) from trader_profiles) as profiles,
-      (select md5(string_agg(id::text || name || unit_price::text || stock::text, ',' order by id)) from products) as products`,
+      (select md5(string_agg(id::text || name || unit_price::text || stock::text, ',' order by id)) from products) as products,
+      (select md5(string_agg(product_id::text || min_qty::text || unit_price::text, ',' order by product_id, min_qty)) from product_tiers) as tiers`,
   );
   return row;
 }
@@ -61,6 +63,19 @@ describe("demo data", () => {
       expect(counts?.points).toBeGreaterThanOrEqual(5);
       expect(counts?.products).toBeGreaterThanOrEqual(20);
       expect(await seedIfEmpty(t.ctx.db, 42)).toBeNull();
+      // Every product has a valid ladder of at least two tiers, starting at its own price.
+      const ladders = await queryRows<{ price: number; tiers: TProductTier[] }>(
+        t.ctx.db,
+        sql`select p.unit_price::int as price,
+          json_agg(json_build_object('minQty', t.min_qty, 'unitPrice', t.unit_price::int)
+            order by t.min_qty) as tiers
+          from products p join product_tiers t on t.product_id = p.id group by p.id`,
+      );
+      expect(ladders).toHaveLength(counts?.products ?? 0);
+      for (const { price, tiers } of ladders) {
+        expect(ZProductTiers.parse(tiers)[0]).toEqual({ minQty: 1, unitPrice: price });
+        expect(tiers.length).toBeGreaterThan(1);
+      }
     } finally {
       await t.close();
     }

@@ -12,6 +12,7 @@ import {
   pickupAgents,
   pickupPoints,
   products,
+  productTiers,
   supplierMembers,
   suppliers,
   traderProfiles,
@@ -131,9 +132,10 @@ export async function seedDemo(db: Database, seed: number): Promise<void> {
     await tx
       .insert(pickupAgents)
       .values({ userId: staff[3]?.id as string, pickupPointId: points[0]?.id as string });
-    await tx.insert(products).values(
-      SUPPLIERS.flatMap((s, index) =>
-        s.products.map((p) => ({
+    // Same draws in the same order as before tiers existed, so every id stays what it was.
+    const catalogue = SUPPLIERS.flatMap((s, index) =>
+      s.products.map((p) => ({
+        row: {
           id: random.uuid(),
           supplierId: supplierRows[index]?.id as string,
           categoryId: p.category,
@@ -143,9 +145,18 @@ export async function seedDemo(db: Database, seed: number): Promise<void> {
           currency: "USD" as const,
           unitPrice: p.price,
           stock: random.int(40, 400),
-        })),
-      ),
+        },
+        tiers: p.tiers,
+      })),
     );
+    await tx.insert(products).values(catalogue.map((product) => product.row));
+    await tx
+      .insert(productTiers)
+      .values(
+        catalogue.flatMap(({ row, tiers }) =>
+          tiers.map(([minQty, unitPrice]) => ({ productId: row.id, minQty, unitPrice })),
+        ),
+      );
 
     const traders = [
       person(DEMO_LOGINS.trader, "Tendai Moyo", "trader", null, "sn"),

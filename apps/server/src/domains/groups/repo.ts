@@ -1,0 +1,48 @@
+import { type DbOrTx, exchangeRates, groups, participations } from "@cs/db";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { GroupRow, ParticipationRow } from "./presenter.ts";
+
+export async function findGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
+  const [row] = await db.select().from(groups).where(eq(groups.id, id));
+  return row;
+}
+
+/** Locks the group row for the rest of the transaction. */
+export async function lockGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
+  const [row] = await db.select().from(groups).where(eq(groups.id, id)).for("update");
+  return row;
+}
+
+export const LIVE_STATUSES = ["reserved", "paid", "ready_for_pickup", "collected"] as const;
+
+/** The trader's live share of each of these groups, by group id. */
+export async function liveParticipationsOf(
+  db: DbOrTx,
+  traderId: string,
+  groupIds: string[],
+): Promise<Map<string, ParticipationRow>> {
+  if (groupIds.length === 0) {
+    return new Map();
+  }
+  const rows = await db
+    .select()
+    .from(participations)
+    .where(
+      and(
+        eq(participations.traderId, traderId),
+        inArray(participations.groupId, groupIds),
+        inArray(participations.status, [...LIVE_STATUSES]),
+      ),
+    );
+  return new Map(rows.map((row) => [row.groupId, row]));
+}
+
+/** The newest admin-set USD→ZWG rate, in millionths, or null when none was set. */
+export async function currentZwgRate(db: DbOrTx): Promise<number | null> {
+  const [row] = await db
+    .select({ rate: exchangeRates.rateMicros })
+    .from(exchangeRates)
+    .orderBy(desc(exchangeRates.createdAt))
+    .limit(1);
+  return row?.rate ?? null;
+}

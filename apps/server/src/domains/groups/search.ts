@@ -1,0 +1,157 @@
+import type { TGroup, ZGroupSearchQuery } from "@cs/contracts";
+import { groups } from "@cs/db";
+import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Actor } from "../../platform/auth/permissions.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import { supplierIdsOfUser } from "../catalog/service.ts";
+import { presentGroup } from "./presenter.ts";
+import { currentZwgRate, liveParticipationsOf } from "./repo.ts";
+
+type SearchQuery = z.output<typeof ZGroupSearchQuery>;
+type Sort = SearchQuery["sort"];
+
+const progress = sql<number>`(${groups.paidQty} * 100 / ${groups.moq})`;
+
+/** Each sort: its key (for ordering and for the keyset cursor) and direction. */
+const SORTS: Record<
+  Sort,
+  { key: SQL; dir: "asc" | "desc"; value: (g: typeof groups.$inferSelect) => string | number }
+> = {
+  ending_soon: { key: sql`${groups.deadline}`, dir: "asc", value: (g) => g.deadline.toISOString() },
+  progress: { key: progress, dir: "desc", value: (g) => Math.floor((g.paidQty * 100) / g.moq) },
+  newest: { key: sql`${groups.createdAt}`, dir: "desc", value: (g) => g.createdAt.toISOString() },
+  price: { key: sql`${groups.currentUnitPrice}`, dir: "asc", value: (g) => g.currentUnitPrice },
+};
+
+function encodeCursor(value: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string | number, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[1] === "string" &&
+      ["string", "number"].includes(typeof parsed[0])
+    ) {
+      return parsed as [string | number, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError("validation_failed", "Invalid cursor", {
+    errors: [{ path: "cursor", message: "not a cursor from this API" }],
+  });
+}
+
+/** Words of the query as prefix terms (`maiz` finds "maize"), joined with AND; null if none. */
+export function toPrefixQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length > 0
+    ? words
+        .slice(0, 8)
+        .map((w) => `${w}:*`)
+        .join(" & ")
+    : null;
+}
+
+/**
+ * Finds groups: full-text search over title, product, category (three languages), supplier and
+ * pickup points, with filters and keyset pagination on the chosen sort. Drafts never appear.
+ */
+export async function searchGroups(
+  ctx: AppContext,
+  actor: Actor | null,
+  query: SearchQuery,
+): Promise<{ items: TGroup[]; nextCursor: string | null }> {
+  const sort = SORTS[query.sort];
+  const filters: SQL[] = [
+    eq(groups.status, query.status === "draft" ? "open" : (query.status ?? "open")),
+  ];
+  const prefix = query.q ? toPrefixQuery(query.q) : null;
+  if (prefix) {
+    filters.push(sql`${groups.searchVector} @@ to_tsquery('simple', ${prefix})`);
+  }
+  if (query.category) {
+    filters.push(eq(groups.categoryId, query.category));
+  }
+  if (query.market) {
+    filters.push(sql`${groups.marketIds} @> array[${query.market}]::text[]`);
+  }
+  if (query.pickupPoint) {
+    filters.push(
+      sql`exists (select 1 from group_pickup_points gp where gp.group_id = ${groups.id} and gp.pickup_point_id = ${query.pickupPoint})`,
+    );
+  }
+  if (query.supplier) {
+    filters.push(eq(groups.supplierId, query.supplier));
+  }
+  if (query.priceMin !== undefined) {
+    filters.push(gte(groups.currentUnitPrice, query.priceMin));
+  }
+  if (query.priceMax !== undefined) {
+    filters.push(lte(groups.currentUnitPrice, query.priceMax));
+  }
+  if (query.endsAfter) {
+    filters.push(gte(groups.deadline, new Date(query.endsAfter)));
+  }
+  if (query.endsBefore) {
+    filters.push(lte(groups.deadline, new Date(query.endsBefore)));
+  }
+  if (query.minProgress !== undefined) {
+    filters.push(sql`${groups.paidQty} * 100 >= ${query.minProgress} * ${groups.moq}`);
+  }
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.cursor);
+    const op = sort.dir === "asc" ? sql`>` : sql`<`;
+    const typed =
+      query.sort === "ending_soon" || query.sort === "newest"
+        ? sql`${value}::timestamptz`
+        : sql`${value}::bigint`;
+    filters.push(sql`(${sort.key}, ${groups.id}) ${op} (${typed}, ${id}::uuid)`);
+  }
+  const order =
+    sort.dir === "asc" ? [asc(sort.key), asc(groups.id)] : [desc(sort.key), desc(groups.id)];
+  const rows = await ctx.db
+    .select()
+    .from(groups)
+    .where(and(...filters))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const [mine, managed, rate] = await Promise.all([
+    actor?.role === "trader"
+      ? liveParticipationsOf(
+          ctx.db,
+          actor.id,
+          page.map((g) => g.id),
+        )
+      : new Map(),
+    actor?.role === "supplier"
+      ? supplierIdsOfUser(ctx.db, actor.id)
+      : Promise.resolve([] as string[]),
+    currentZwgRate(ctx.db),
+  ]);
+  const adminManages =
+    actor?.role === "admin" &&
+    (actor.staffRole === "superadmin" || actor.staffRole === "moderator");
+  return {
+    items: page.map((group) =>
+      presentGroup(group, {
+        actor,
+        mine: mine.get(group.id) ?? null,
+        manages:
+          adminManages ||
+          (managed.includes(group.supplierId) &&
+            (actor?.staffRole === "owner" || actor?.staffRole === "manager")),
+        zwgPerUsdMicros: rate,
+      }),
+    ),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(sort.value(last), last.id) : null,
+  };
+}

@@ -1,0 +1,100 @@
+import type { TCurrency } from "@cs/contracts";
+import { type DbOrTx, journalEntries, journalLines, queryRows } from "@cs/db";
+import { sql } from "drizzle-orm";
+import { newId } from "../../platform/ids.ts";
+
+/**
+ * Account names. Balances are signed sums of lines: money held at a provider is a positive
+ * (debit) balance; what we owe (escrow, refunds due, supplier payable, our revenue) is negative.
+ */
+export const accounts = {
+  provider: (name: string) => `provider:${name}`,
+  escrow: (groupId: string) => `escrow:${groupId}`,
+  refundsPayable: "refunds_payable",
+  supplierPayable: (supplierId: string) => `supplier_payable:${supplierId}`,
+  revenue: "platform:revenue",
+} as const;
+
+export interface JournalLine {
+  account: string;
+  amount: number;
+}
+
+export class UnbalancedEntryError extends Error {}
+
+/**
+ * Posts one balanced journal entry in the caller's transaction. Refuses an entry whose lines do
+ * not sum to zero, or with a non-integer amount. The (kind, reference) pair is unique, so posting
+ * the same event twice fails instead of moving money twice; returns false in that case.
+ */
+export async function post(
+  tx: DbOrTx,
+  entry: {
+    kind: string;
+    referenceType: string;
+    referenceId: string;
+    currency: TCurrency;
+    lines: JournalLine[];
+    memo?: string;
+  },
+): Promise<boolean> {
+  const lines = entry.lines.filter((line) => line.amount !== 0);
+  if (lines.some((line) => !Number.isSafeInteger(line.amount))) {
+    throw new UnbalancedEntryError(`${entry.kind}: amounts must be integers in minor units`);
+  }
+  if (lines.reduce((sum, line) => sum + line.amount, 0) !== 0) {
+    throw new UnbalancedEntryError(`${entry.kind}: lines do not sum to zero`);
+  }
+  if (lines.length === 0) {
+    return false;
+  }
+  const id = newId();
+  const inserted = await tx
+    .insert(journalEntries)
+    .values({
+      id,
+      kind: entry.kind,
+      referenceType: entry.referenceType,
+      referenceId: entry.referenceId,
+      memo: entry.memo ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: journalEntries.id });
+  if (inserted.length === 0) {
+    return false;
+  }
+  await tx.insert(journalLines).values(
+    lines.map((line) => ({
+      entryId: id,
+      account: line.account,
+      currency: entry.currency,
+      amount: line.amount,
+    })),
+  );
+  return true;
+}
+
+/** An account's balance per currency (signed minor units). */
+export async function balance(db: DbOrTx, account: string, currency: TCurrency): Promise<number> {
+  const [row] = await queryRows<{ total: string | null }>(
+    db,
+    sql`select sum(amount)::text as total from journal_lines where account = ${account} and currency = ${currency}`,
+  );
+  return Number(row?.total ?? 0);
+}
+
+/** Journal entries whose lines do not sum to zero per currency: must always be empty. */
+export async function unbalancedEntries(
+  db: DbOrTx,
+): Promise<Array<{ entryId: string; currency: string; total: string }>> {
+  return queryRows(
+    db,
+    sql`select entry_id as "entryId", currency, sum(amount)::text as total
+        from journal_lines group by entry_id, currency having sum(amount) <> 0`,
+  );
+}
+
+/** Platform commission on a gross amount, in basis points, rounded half up to the minor unit. */
+export function commission(gross: number, basisPoints: number): number {
+  return Math.floor((gross * basisPoints + 5_000) / 10_000);
+}

@@ -1,0 +1,265 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { TPaymentMethod } from "@cs/contracts";
+import { type Database, type DbOrTx, sandboxRefunds, sandboxTransactions } from "@cs/db";
+import { and, eq, sql } from "drizzle-orm";
+import { AppError } from "../../../platform/errors.ts";
+import { enqueue } from "../../../platform/outbox.ts";
+import type { PaymentProvider, ProviderTransaction, VerifiedWebhook } from "./types.ts";
+
+export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature";
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+const CHECKOUT_TTL_MINUTES = 30;
+
+export class ProviderUnavailableError extends Error {}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as the sandbox signs its webhooks. */
+export function signSandboxPayload(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
+  const mac = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+  return `t=${timestamp},v1=${mac}`;
+}
+
+type SandboxRow = typeof sandboxTransactions.$inferSelect;
+
+const STATUS: Record<SandboxRow["status"], ProviderTransaction["status"]> = {
+  created: "pending",
+  paid: "paid",
+  declined: "declined",
+  expired: "expired",
+};
+
+/**
+ * The embedded payment provider: a complete local implementation of a hosted-checkout provider.
+ * It keeps its own books (sandbox_* tables), serves a checkout page where the trader picks
+ * EcoCash, OneMoney or card and approves or declines, and sends signed webhooks over HTTP.
+ * Nothing leaves the machine. `simulateOutage` lets testers make its API fail, as real ones do.
+ */
+export function createSandboxProvider(deps: {
+  db: Database;
+  secret: string;
+  publicUrl: () => string;
+}) {
+  let failingCalls = 0;
+  const maybeFail = () => {
+    if (failingCalls > 0) {
+      failingCalls -= 1;
+      throw new ProviderUnavailableError("sandbox provider unavailable (simulated outage)");
+    }
+  };
+
+  const provider: PaymentProvider & {
+    decide(
+      id: string,
+      decision: { approve: boolean; method: TPaymentMethod },
+    ): Promise<SandboxRow | null>;
+    find(id: string): Promise<SandboxRow | undefined>;
+    simulateOutage(calls: number): void;
+  } = {
+    name: "sandbox",
+
+    async initCheckout(input) {
+      maybeFail();
+      const id = `sbx_${randomBytes(12).toString("hex")}`;
+      const [row] = await deps.db
+        .insert(sandboxTransactions)
+        .values({
+          id,
+          merchantReference: input.merchantReference,
+          amount: input.amount,
+          currency: input.currency,
+          description: input.description,
+          method: input.method ?? null,
+          status: "created",
+          returnUrl: input.returnUrl,
+          webhookUrl: input.webhookUrl,
+        })
+        .onConflictDoNothing({ target: sandboxTransactions.merchantReference })
+        .returning();
+      // The same merchant reference twice is the same checkout (an idempotent retry).
+      const existing =
+        row ??
+        (
+          await deps.db
+            .select()
+            .from(sandboxTransactions)
+            .where(eq(sandboxTransactions.merchantReference, input.merchantReference))
+        )[0];
+      if (!existing) {
+        throw new Error("sandbox checkout not created");
+      }
+      return {
+        providerRef: existing.id,
+        checkoutUrl: `${deps.publicUrl()}/sandbox/checkout/${existing.id}`,
+      };
+    },
+
+    async verify(providerRef) {
+      maybeFail();
+      const row = await provider.find(providerRef);
+      if (!row) {
+        throw new AppError("unknown_reference", "No such sandbox transaction");
+      }
+      return {
+        providerRef: row.id,
+        merchantReference: row.merchantReference,
+        status: STATUS[row.status],
+        amount: row.amount,
+        currency: row.currency,
+        method: row.method,
+      };
+    },
+
+    async refund({ providerRef, amount, idempotencyKey }) {
+      maybeFail();
+      return deps.db.transaction(async (tx) => {
+        const [done] = await tx
+          .select()
+          .from(sandboxRefunds)
+          .where(eq(sandboxRefunds.merchantReference, idempotencyKey));
+        if (done) {
+          return { refundRef: done.id };
+        }
+        const updated = await tx
+          .update(sandboxTransactions)
+          .set({ refundedAmount: sql`${sandboxTransactions.refundedAmount} + ${amount}` })
+          .where(
+            and(
+              eq(sandboxTransactions.id, providerRef),
+              eq(sandboxTransactions.status, "paid"),
+              sql`${sandboxTransactions.refundedAmount} + ${amount} <= ${sandboxTransactions.amount}`,
+            ),
+          )
+          .returning({ id: sandboxTransactions.id });
+        if (updated.length === 0) {
+          throw new Error("sandbox refund refused: not paid, or more than what is left");
+        }
+        const refundRef = `sbr_${randomBytes(10).toString("hex")}`;
+        await tx.insert(sandboxRefunds).values({
+          id: refundRef,
+          transactionId: providerRef,
+          amount,
+          merchantReference: idempotencyKey,
+        });
+        return { refundRef };
+      });
+    },
+
+    parseWebhook(headers, rawBody): VerifiedWebhook {
+      const header = headers[SANDBOX_SIGNATURE_HEADER];
+      const value = Array.isArray(header) ? header[0] : header;
+      const parts = Object.fromEntries(
+        (value ?? "").split(",").map((kv) => kv.split("=", 2) as [string, string]),
+      );
+      const timestamp = Number(parts.t);
+      if (
+        !parts.v1 ||
+        !Number.isInteger(timestamp) ||
+        Math.abs(Date.now() / 1000 - timestamp) > SIGNATURE_TOLERANCE_SECONDS
+      ) {
+        throw new AppError("webhook_signature_invalid");
+      }
+      const expected = Buffer.from(
+        signSandboxPayload(deps.secret, rawBody, timestamp).split("v1=")[1] ?? "",
+        "hex",
+      );
+      const given = Buffer.from(parts.v1, "hex");
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        throw new AppError("webhook_signature_invalid");
+      }
+      const event = JSON.parse(rawBody) as {
+        id?: unknown;
+        data?: { transactionId?: unknown; status?: unknown };
+      };
+      if (typeof event.id !== "string" || typeof event.data?.transactionId !== "string") {
+        throw new AppError("webhook_mismatch", "Webhook body is missing its id or transaction");
+      }
+      const claimed =
+        event.data.status === "paid"
+          ? "paid"
+          : event.data.status === "declined"
+            ? "declined"
+            : "expired";
+      return {
+        eventKey: event.id,
+        providerRef: event.data.transactionId,
+        claimedStatus: claimed,
+        payload: event,
+      };
+    },
+
+    async find(id) {
+      const [row] = await deps.db
+        .select()
+        .from(sandboxTransactions)
+        .where(eq(sandboxTransactions.id, id));
+      return row;
+    },
+
+    /**
+     * The trader's choice on the checkout page. Records it once (a second click changes nothing)
+     * and queues the signed webhook to the merchant.
+     */
+    async decide(id, { approve, method }) {
+      return deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(sandboxTransactions)
+          .set({
+            status: sql`case when ${sandboxTransactions.createdAt} < now() - make_interval(mins => ${CHECKOUT_TTL_MINUTES}) then 'expired' when ${approve} then 'paid' else 'declined' end`,
+            method,
+            decidedAt: sql`now()`,
+          })
+          .where(and(eq(sandboxTransactions.id, id), eq(sandboxTransactions.status, "created")))
+          .returning();
+        if (row) {
+          await queueWebhook(tx, row);
+        }
+        return row ?? (await provider.find(id)) ?? null;
+      });
+    },
+
+    simulateOutage(calls) {
+      failingCalls = calls;
+    },
+  };
+  return provider;
+}
+export type SandboxProvider = ReturnType<typeof createSandboxProvider>;
+
+async function queueWebhook(tx: DbOrTx, row: SandboxRow): Promise<void> {
+  const body = JSON.stringify({
+    id: `evt_${row.id}_${row.status}`,
+    type: `transaction.${row.status}`,
+    created: new Date().toISOString(),
+    data: {
+      transactionId: row.id,
+      merchantReference: row.merchantReference,
+      amount: row.amount,
+      currency: row.currency,
+      status: row.status,
+      method: row.method,
+    },
+  });
+  await enqueue(tx, "sandbox.webhook", { url: row.webhookUrl, body });
+}
+
+/** The worker side of the sandbox: POSTs a queued webhook, signed at send time. */
+export async function deliverSandboxWebhook(
+  secret: string,
+  payload: { url: string; body: string },
+): Promise<void> {
+  const response = await fetch(payload.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      [SANDBOX_SIGNATURE_HEADER]: signSandboxPayload(secret, payload.body),
+    },
+    body: payload.body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) {
+    throw new Error(`webhook answered ${response.status}`);
+  }
+}

@@ -1,0 +1,83 @@
+import { ZPaymentSession } from "@cs/contracts";
+import { participations, payments } from "@cs/db";
+import { eq } from "drizzle-orm";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireActor } from "../../platform/auth/plugin.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import { handleWebhook } from "./apply-payment.ts";
+import { presentPaymentSession } from "./checkout.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+/** Provider webhooks (signature checked over the raw body) and the trader's payment status. */
+export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Signatures are computed over the exact bytes sent, so keep them next to the parsed body.
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    request.rawBody = text;
+    try {
+      done(null, text.length > 0 ? JSON.parse(text) : {});
+    } catch (error) {
+      (error as { statusCode?: number }).statusCode = 400;
+      done(error as Error, undefined);
+    }
+  });
+
+  app.post(
+    "/payments/webhooks/:provider",
+    {
+      config: { public: true, rateLimit: false },
+      schema: {
+        tags: ["payments"],
+        summary: "Payment provider webhook: signature verified, then re-checked with the provider",
+        params: z.object({ provider: z.string().regex(/^[a-z]{2,20}$/) }),
+        response: { 200: z.object({ outcome: z.string() }) },
+      },
+    },
+    async (request) => {
+      const outcome = await handleWebhook(
+        ctx,
+        request.params.provider,
+        request.headers,
+        request.rawBody ?? "",
+      );
+      request.log.info({ provider: request.params.provider, outcome }, "payment webhook applied");
+      return { outcome };
+    },
+  );
+
+  app.get(
+    "/payments/:id",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary: "One of my payments",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: ZPaymentSession },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      const [payment] = await ctx.db
+        .select()
+        .from(payments)
+        .where(eq(payments.id, request.params.id));
+      if (!payment || payment.traderId !== actor.id) {
+        throw new AppError("not_found", "No such payment");
+      }
+      const [share] = await ctx.db
+        .select({ holdExpiresAt: participations.holdExpiresAt })
+        .from(participations)
+        .where(eq(participations.id, payment.participationId));
+      return presentPaymentSession(payment, share?.holdExpiresAt ?? payment.createdAt);
+    },
+  );
+};

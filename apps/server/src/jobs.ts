@@ -1,0 +1,21 @@
+import type { FastifyBaseLogger } from "fastify";
+import {
+  closeDueGroups,
+  lapseReservations,
+  markRefundedGroups,
+} from "./domains/groups/close-group.ts";
+import { pollPendingPayments } from "./domains/payments/apply-payment.ts";
+import { processDueRefunds } from "./domains/payments/refunds.ts";
+import type { AppContext } from "./platform/context.ts";
+import type { JobDefinition } from "./platform/scheduler.ts";
+
+/** Every sweep the worker role runs. */
+export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefinition[] {
+  return [
+    { name: "close-due-groups", everyMs: 1_000, run: () => closeDueGroups(ctx) },
+    { name: "lapse-reservations", everyMs: 5_000, run: () => lapseReservations(ctx) },
+    { name: "send-refunds", everyMs: 2_000, run: () => processDueRefunds(ctx, log) },
+    { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
+    { name: "poll-pending-payments", everyMs: 30_000, run: () => pollPendingPayments(ctx) },
+  ];
+}

@@ -1,0 +1,229 @@
+import { z } from "zod";
+import { ZProductTiers } from "./catalog.ts";
+import { ZCurrency } from "./common.ts";
+import { ZLocalizedName } from "./meta.ts";
+
+export const GROUP_STATUSES = [
+  "draft",
+  "open",
+  "funded",
+  "ordered",
+  "delivered",
+  "completed",
+  "expired",
+  "cancelled",
+  "refunded",
+] as const;
+export const ZGroupStatus = z.enum(GROUP_STATUSES);
+export type TGroupStatus = z.infer<typeof ZGroupStatus>;
+
+export const PARTICIPATION_STATUSES = [
+  "reserved",
+  "paid",
+  "ready_for_pickup",
+  "collected",
+  "refunded",
+  "lapsed",
+  "cancelled",
+] as const;
+export const ZParticipationStatus = z.enum(PARTICIPATION_STATUSES);
+
+export const PAYMENT_METHODS = ["ecocash", "onemoney", "card"] as const;
+export const ZPaymentMethod = z.enum(PAYMENT_METHODS);
+export type TPaymentMethod = z.infer<typeof ZPaymentMethod>;
+
+/** Minor units (cents): integers only, never floats. */
+export const ZMinorUnits = z.number().int().min(1).max(100_000_000_000);
+
+export const ZTier = z.object({ minQty: z.number().int().min(1), unitPrice: ZMinorUnits });
+export type TTier = z.infer<typeof ZTier>;
+
+export const ZCreateGroupRequest = z
+  .strictObject({
+    productId: z.uuid(),
+    title: z.string().trim().min(3).max(120).optional(),
+    moq: z.number().int().min(1).max(1_000_000),
+    cap: z.number().int().min(1).max(1_000_000).optional(),
+    minPerTrader: z.number().int().min(1).max(100_000).default(1),
+    maxPerTrader: z.number().int().min(1).max(100_000).optional(),
+    deadline: z.iso.datetime({ offset: true }),
+    pickupPointIds: z.array(z.uuid()).min(1).max(10),
+    /** Defaults to the product's ladder. */
+    tiers: ZProductTiers.optional(),
+    /** false keeps the group as a draft that only its supplier and admins see. */
+    open: z.boolean().default(true),
+    requestId: z.uuid().optional(),
+  })
+  .refine((g) => g.cap === undefined || g.cap >= g.moq, {
+    path: ["cap"],
+    message: "must be at least the MOQ",
+  })
+  .refine((g) => g.maxPerTrader === undefined || g.maxPerTrader >= g.minPerTrader, {
+    path: ["maxPerTrader"],
+    message: "must be at least minPerTrader",
+  });
+export type TCreateGroupRequest = z.input<typeof ZCreateGroupRequest>;
+
+export const ZPickupPointSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  marketId: z.string(),
+  address: z.string(),
+  hours: z.string(),
+});
+
+export const ZNextTier = z
+  .object({ minQty: z.number().int(), unitPrice: z.number().int(), unitsToGo: z.number().int() })
+  .nullable();
+
+/** What real time pushes to a group's room; the same fields the group itself carries. */
+export const ZGroupProgress = z.object({
+  groupId: z.string(),
+  status: ZGroupStatus,
+  paidQty: z.number().int(),
+  heldQty: z.number().int(),
+  paidParticipants: z.number().int(),
+  moq: z.number().int(),
+  cap: z.number().int().nullable(),
+  /** Paid quantity as a percentage of the MOQ (may pass 100). */
+  progressPercent: z.number().int(),
+  currentUnitPrice: z.number().int(),
+  nextTier: ZNextTier,
+  deadline: z.string(),
+  serverTime: z.string(),
+});
+export type TGroupProgress = z.infer<typeof ZGroupProgress>;
+
+export const ZMyParticipation = z.object({
+  id: z.string(),
+  status: ZParticipationStatus,
+  quantity: z.number().int(),
+  amountPaid: z.number().int(),
+  amountRefunded: z.number().int(),
+  holdExpiresAt: z.string(),
+  pickupPointId: z.string(),
+});
+
+export const ZGroup = ZGroupProgress.extend({
+  id: z.string(),
+  code: z.string(),
+  title: z.string(),
+  currency: ZCurrency,
+  minPerTrader: z.number().int(),
+  maxPerTrader: z.number().int().nullable(),
+  finalUnitPrice: z.number().int().nullable(),
+  tiers: z.array(ZTier),
+  product: z.object({
+    id: z.string(),
+    name: z.string(),
+    unit: z.string(),
+    description: z.string(),
+    image: z.string().nullable(),
+  }),
+  supplier: z.object({ id: z.string(), name: z.string() }),
+  category: z.object({ id: z.string(), name: ZLocalizedName }),
+  pickupPoints: z.array(ZPickupPointSummary),
+  /** The price in the other currency at the admin-set rate, for display only. */
+  altPrice: z.object({ currency: ZCurrency, unitPrice: z.number().int() }).nullable(),
+  createdAt: z.string(),
+  myParticipation: ZMyParticipation.nullable(),
+  abilities: z.object({ join: z.boolean(), manage: z.boolean() }),
+});
+export type TGroup = z.infer<typeof ZGroup>;
+
+export const GROUP_SORTS = ["ending_soon", "progress", "newest", "price"] as const;
+
+export const ZGroupSearchQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  category: z.string().max(40).optional(),
+  market: z.string().max(40).optional(),
+  pickupPoint: z.uuid().optional(),
+  supplier: z.uuid().optional(),
+  priceMin: z.coerce.number().int().min(0).optional(),
+  priceMax: z.coerce.number().int().min(0).optional(),
+  endsAfter: z.iso.datetime({ offset: true }).optional(),
+  endsBefore: z.iso.datetime({ offset: true }).optional(),
+  minProgress: z.coerce.number().int().min(0).max(100).optional(),
+  status: ZGroupStatus.optional(),
+  sort: z.enum(GROUP_SORTS).default("ending_soon"),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type TGroupSearchQuery = z.input<typeof ZGroupSearchQuery>;
+
+export const ZGroupList = z.object({ items: z.array(ZGroup), nextCursor: z.string().nullable() });
+
+export const ZJoinGroupRequest = z.strictObject({
+  quantity: z.number().int().min(1).max(100_000),
+  pickupPointId: z.uuid().optional(),
+  method: ZPaymentMethod.optional(),
+});
+export type TJoinGroupRequest = z.input<typeof ZJoinGroupRequest>;
+
+export const ZChangeQuantityRequest = z.strictObject({
+  quantity: z.number().int().min(1).max(100_000),
+});
+
+export const ZParticipation = z.object({
+  id: z.string(),
+  groupId: z.string(),
+  status: ZParticipationStatus,
+  quantity: z.number().int(),
+  currency: ZCurrency,
+  pickupPointId: z.string(),
+  unitPricePaid: z.number().int().nullable(),
+  amountPaid: z.number().int(),
+  amountRefunded: z.number().int(),
+  holdExpiresAt: z.string(),
+  createdAt: z.string(),
+  group: z
+    .object({
+      id: z.string(),
+      code: z.string(),
+      title: z.string(),
+      status: ZGroupStatus,
+      deadline: z.string(),
+    })
+    .optional(),
+});
+export type TParticipation = z.infer<typeof ZParticipation>;
+
+export const ZPaymentSession = z.object({
+  paymentId: z.string(),
+  provider: z.string(),
+  status: z.enum(["pending", "succeeded", "failed", "expired", "cancelled"]),
+  amount: z.number().int(),
+  currency: ZCurrency,
+  checkoutUrl: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type TPaymentSession = z.infer<typeof ZPaymentSession>;
+
+export const ZJoinGroupResponse = z.object({
+  participation: ZParticipation,
+  payment: ZPaymentSession,
+});
+export type TJoinGroupResponse = z.infer<typeof ZJoinGroupResponse>;
+
+export const ZRefund = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  currency: ZCurrency,
+  reason: z.string(),
+  status: z.enum(["pending", "sent", "failed", "manual"]),
+  createdAt: z.string(),
+});
+
+export const ZParticipationDetail = ZParticipation.extend({
+  payments: z.array(ZPaymentSession),
+  refunds: z.array(ZRefund),
+});
+export const ZParticipationList = z.object({ items: z.array(ZParticipationDetail) });
+
+export const ZCreateGroupRequestByTrader = z.strictObject({
+  categoryId: z.string().min(1).max(40),
+  productId: z.uuid().optional(),
+  marketId: z.string().min(1).max(40),
+  description: z.string().trim().min(5).max(500),
+  quantity: z.number().int().min(1).max(100_000),
+});
