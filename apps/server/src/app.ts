@@ -18,8 +18,10 @@ import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
+import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
+import { rateRoutes } from "./domains/payments/rate-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { traderRoutes } from "./domains/traders/routes.ts";
@@ -117,7 +119,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(catalogRoutes, { ctx, prefix: "/api/v1" });
   await app.register(adminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

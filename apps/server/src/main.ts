@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   await database.migrate();
   const ctx = createContext(config, database);
   const seeded =
-    config.seedOnEmpty && config.role !== "api" ? await seedIfEmpty(ctx.db, config.seed) : null;
+    config.seedOnEmpty && config.role !== "api" ? await seedIfEmpty(ctx, config.seed) : null;
 
   const stops: Array<() => Promise<void>> = [];
   if (config.role !== "worker") {
@@ -93,7 +93,9 @@ function printWelcome(url: string, seeded: Awaited<ReturnType<typeof seedIfEmpty
     "    supplier      0772000001  (owner of Mbare Wholesale Foods)",
     "    pickup agent  0773000001  (Mbare Musika depot)",
     "    admin         0774000001  (superadmin)",
-    seeded ? `  Demo data created (seed ${seeded.seed}: ${seeded.traders} traders).` : "",
+    seeded
+      ? `  Demo data created (seed ${seeded.seed}: ${seeded.traders} traders, ${seeded.groups} group buys).`
+      : "",
     "",
   ];
   console.log(lines.join("\n"));

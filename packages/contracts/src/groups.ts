@@ -227,3 +227,29 @@ export const ZCreateGroupRequestByTrader = z.strictObject({
   description: z.string().trim().min(5).max(500),
   quantity: z.number().int().min(1).max(100_000),
 });
+
+export const ZGroupRequestView = z.object({
+  id: z.string(),
+  categoryId: z.string(),
+  productId: z.string().nullable(),
+  marketId: z.string(),
+  description: z.string(),
+  quantity: z.number().int(),
+  status: z.enum(["open", "converted", "declined"]),
+  groupId: z.string().nullable(),
+  createdAt: z.string(),
+  /** True when the viewer made the request (suppliers never see who did). */
+  mine: z.boolean(),
+});
+export type TGroupRequestView = z.infer<typeof ZGroupRequestView>;
+export const ZGroupRequestList = z.object({
+  items: z.array(ZGroupRequestView),
+  nextCursor: z.string().nullable(),
+});
+export const ZGroupRequestQuery = z.strictObject({
+  status: z.enum(["open", "converted", "declined"]).optional(),
+  category: z.string().max(40).optional(),
+  market: z.string().max(40).optional(),
+  cursor: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});

@@ -4,5 +4,6 @@ export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./groups.ts";
 export * from "./meta.ts";
+export * from "./money.ts";
 export * from "./phone.ts";
 export * from "./profile.ts";

@@ -62,7 +62,7 @@ describe("demo data", () => {
       expect(counts).toMatchObject({ roles: 4 });
       expect(counts?.points).toBeGreaterThanOrEqual(5);
       expect(counts?.products).toBeGreaterThanOrEqual(20);
-      expect(await seedIfEmpty(t.ctx.db, 42)).toBeNull();
+      expect(await seedIfEmpty(t.ctx, 42)).toBeNull();
       // Every product has a valid ladder of at least two tiers, starting at its own price.
       const ladders = await queryRows<{ price: number; tiers: TProductTier[] }>(
         t.ctx.db,

@@ -19,9 +19,11 @@ import {
   users,
 } from "@cs/db";
 import { sql } from "drizzle-orm";
+import type { AppContext } from "../../platform/context.ts";
 import { hashPassword } from "../identity/passwords.ts";
 import { CATEGORIES, FIRST_NAMES, MARKETS, PICKUP_POINTS, SUPPLIERS, SURNAMES } from "./harare.ts";
 import { createRandom, type Random } from "./random.ts";
+import { seedDemoGroups } from "./seed-groups.ts";
 
 export const DEMO_PASSWORD = "Demo2026!";
 export const DEMO_TRADER_COUNT = 300;
@@ -36,17 +38,21 @@ export const DEMO_LOGINS = {
 
 type UserInsert = typeof users.$inferInsert;
 
-/** Seeds the demo world unless the database already has markets. Returns what it did. */
+/**
+ * Seeds the demo world unless the database already has markets: Harare's people and catalogue,
+ * then group buys in every state through the real services. Returns what it did.
+ */
 export async function seedIfEmpty(
-  db: Database,
+  ctx: AppContext,
   seed: number,
-): Promise<{ seed: number; traders: number } | null> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(markets);
+): Promise<{ seed: number; traders: number; groups: number } | null> {
+  const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(markets);
   if (Number(row?.n ?? 0) > 0) {
     return null;
   }
-  await seedDemo(db, seed);
-  return { seed, traders: DEMO_TRADER_COUNT + 1 };
+  await seedDemo(ctx.db, seed);
+  const groupCount = await seedDemoGroups(ctx, seed);
+  return { seed, traders: DEMO_TRADER_COUNT + 1, groups: groupCount };
 }
 
 /**

@@ -262,12 +262,17 @@ export async function lapseReservations(ctx: AppContext, limit = 200): Promise<n
   });
 }
 
-/** expired/cancelled → refunded once every refund of the group has been sent. */
+/**
+ * expired/cancelled → refunded once every refund of the group has been sent. A group nobody paid
+ * into stays expired or cancelled: there was nothing to refund.
+ */
 export async function markRefundedGroups(ctx: AppContext): Promise<number> {
   const rows = await queryRows<{ id: string }>(
     ctx.db,
     sql`update groups g set status = 'refunded', updated_at = now()
         where g.status in ('expired', 'cancelled')
+          and exists (select 1 from refunds r join participations p on p.id = r.participation_id
+                      where p.group_id = g.id)
           and not exists (select 1 from refunds r join participations p on p.id = r.participation_id
                           where p.group_id = g.id and r.status <> 'sent')
         returning g.id`,
