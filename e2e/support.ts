@@ -51,6 +51,9 @@ export async function startServer(): Promise<RunningServer> {
         ...process.env,
         PORT: String(port),
         DATA_DIR: dataDir,
+        // Checkout and return links must use the host the browser uses: the refresh cookie is
+        // per host, and a trader sent back to `localhost` instead would arrive signed out.
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
         NODE_ENV: "development",
         LOG_LEVEL: "warn",
       },
@@ -131,4 +134,76 @@ export async function readSmsCode(baseUrl: string, phone: string, notBefore = 0)
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error(`no SMS code for ${phone} within 20 s`);
+}
+
+type JsonAnswer<T> = { status: number; body: T; headers: Headers };
+
+/** Calls the API from the test itself (set-up that a browser journey does not need to show). */
+export async function callApi<T = unknown>(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; body?: unknown; token?: string } = {},
+): Promise<JsonAnswer<T>> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+  }
+  if (options.token) {
+    headers.authorization = `Bearer ${options.token}`;
+  }
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method: options.method ?? "GET",
+    headers,
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** Logs in through the API and answers the access token. */
+export async function loginToken(baseUrl: string, phone: string, password: string) {
+  const res = await callApi<{ accessToken: string }>(baseUrl, "/auth/login", {
+    method: "POST",
+    body: { phone, password },
+  });
+  if (res.status !== 200) {
+    throw new Error(`login ${phone}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body.accessToken;
+}
+
+export type ApiTrader = { phone: string; token: string; refreshCookie: string };
+
+/**
+ * Registers a trader through the API and confirms the phone with the code from the dev SMS
+ * outbox. `refreshCookie` is the session's refresh cookie, to hand to a browser context.
+ */
+export async function registerTraderViaApi(baseUrl: string, name: string): Promise<ApiTrader> {
+  const national = `77${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  const phone = `0${national}`;
+  const sentAfter = Date.now() - 5_000;
+  const res = await callApi<{ accessToken: string }>(baseUrl, "/auth/register", {
+    method: "POST",
+    body: { phone, name, password: "Mbare2026!", language: "en" },
+  });
+  if (res.status !== 201 && res.status !== 200) {
+    throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const refreshCookie = res.headers
+    .getSetCookie()
+    .map((cookie) => /^cs_refresh=([^;]+)/.exec(cookie)?.[1])
+    .find(Boolean);
+  if (!refreshCookie) {
+    throw new Error("register answered no refresh cookie");
+  }
+  const code = await readSmsCode(baseUrl, `+263${national}`, sentAfter);
+  const verified = await callApi(baseUrl, "/auth/verify-phone", {
+    method: "POST",
+    body: { code },
+    token: res.body.accessToken,
+  });
+  if (verified.status !== 200) {
+    throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
+  }
+  return { phone, token: res.body.accessToken, refreshCookie };
 }

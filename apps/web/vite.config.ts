@@ -37,7 +37,9 @@ export default defineConfig({
       workbox: {
         globPatterns: ["**/*.{js,css,html,svg}"],
         navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/dev(\/|$)/],
+        // The sandbox checkout is the payment provider's own page, served by the server: a
+        // navigation there must reach the network, not get the app shell from the cache.
+        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/dev(\/|$)/, /^\/sandbox(\/|$)/],
         cleanupOutdatedCaches: true,
       },
     }),

@@ -43,6 +43,18 @@ const DashboardRoute = lazyNamed(
   () => import("./routes/dashboard.tsx"),
   (m) => m.DashboardRoute,
 );
+const GroupsRoute = lazyNamed(
+  () => import("./routes/groups.tsx"),
+  (m) => m.GroupsRoute,
+);
+const GroupDetailRoute = lazyNamed(
+  () => import("./routes/group-detail.tsx"),
+  (m) => m.GroupDetailRoute,
+);
+const MyGroupsRoute = lazyNamed(
+  () => import("./routes/my-groups.tsx"),
+  (m) => m.MyGroupsRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -64,6 +76,8 @@ export function App() {
             <Route path="register" element={<RegisterRoute />} />
             <Route path="login" element={<LoginRoute />} />
             <Route path="reset" element={<ResetRoute />} />
+            <Route path="groups" element={<GroupsRoute />} />
+            <Route path="groups/:id" element={<GroupDetailRoute />} />
             <Route element={<RequireAuth />}>
               <Route path="verify" element={<VerifyRoute />} />
             </Route>
@@ -71,6 +85,7 @@ export function App() {
               <Route path="onboarding" element={<OnboardingRoute />} />
               <Route path="profile" element={<ProfileRoute />} />
               <Route path="dashboard" element={<DashboardRoute />} />
+              <Route path="my-groups" element={<MyGroupsRoute />} />
             </Route>
             <Route path="*" element={<NotFoundRoute />} />
           </Route>

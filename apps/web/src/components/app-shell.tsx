@@ -1,11 +1,19 @@
 import { useTranslation } from "react-i18next";
-import { Link, Outlet } from "react-router";
+import { Link, NavLink, Outlet } from "react-router";
+import { useSession } from "../stores/session.ts";
 import { LogoMark } from "./icons.tsx";
 import { LanguageSwitcher } from "./language-switcher.tsx";
 
-/** Header with brand and language switcher on every screen, then the route. */
+function navClass({ isActive }: { isActive: boolean }): string {
+  return `flex min-h-11 shrink-0 items-center border-b-4 px-2 text-[15px] font-semibold whitespace-nowrap ${
+    isActive ? "border-amber-400 text-white" : "border-transparent text-green-100 hover:text-white"
+  }`;
+}
+
+/** Header with brand, language switcher and the main sections on every screen, then the route. */
 export function AppShell() {
   const { t } = useTranslation();
+  const signedIn = useSession((s) => s.status === "authenticated");
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-800 text-white">
@@ -20,6 +28,29 @@ export function AppShell() {
           </Link>
           <LanguageSwitcher />
         </div>
+        <nav
+          aria-label={t("nav.main")}
+          className="mx-auto flex max-w-xl overflow-x-auto px-1"
+          data-testid="main-nav"
+        >
+          <NavLink to="/groups" className={navClass}>
+            {t("nav.groups")}
+          </NavLink>
+          {signedIn ? (
+            <>
+              <NavLink to="/my-groups" className={navClass}>
+                {t("nav.myGroups")}
+              </NavLink>
+              <NavLink to="/dashboard" className={navClass}>
+                {t("nav.dashboard")}
+              </NavLink>
+            </>
+          ) : (
+            <NavLink to="/login" className={navClass}>
+              {t("nav.login")}
+            </NavLink>
+          )}
+        </nav>
       </header>
       <main className="mx-auto flex w-full max-w-xl flex-1 flex-col">
         <Outlet />

@@ -20,7 +20,9 @@ export function RequireAuth({ verified = false }: RequireAuthProps) {
     return <Navigate to="/" replace />;
   }
   if (status === "anonymous" || !user) {
-    return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+    return (
+      <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />
+    );
   }
   if (verified && !user.phoneVerified) {
     return <Navigate to="/verify" replace />;

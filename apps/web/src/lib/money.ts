@@ -15,9 +15,19 @@ export function centsToDollarInput(cents: number): string {
   return fraction === 0 ? String(whole) : `${whole}.${String(fraction).padStart(2, "0")}`;
 }
 
-/** Formats cents for display, e.g. `$1,250.00`, in the UI language's conventions. */
+/**
+ * Formats cents for display, e.g. `$1,250.00`, in the UI language's conventions. ZWG is shown as
+ * "ZiG", the name traders use (Intl only knows the ISO code).
+ */
 export function formatMoney(cents: number, currency: string, language: string): string {
   const locale = language === "en" ? "en-ZW" : `${language}-ZW`;
+  if (currency === "ZWG") {
+    const amount = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(cents / 100);
+    return `ZiG ${amount}`;
+  }
   try {
     return new Intl.NumberFormat(locale, {
       style: "currency",

@@ -3,15 +3,17 @@ import type { ComponentType, ReactNode, SVGProps } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate } from "react-router";
 import { Alert } from "../components/alert.tsx";
-import { Button } from "../components/button.tsx";
+import { Button, buttonClass } from "../components/button.tsx";
 import { BasketIcon, LogoutIcon, PencilIcon, QrIcon, UsersIcon } from "../components/icons.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { categoryName } from "../components/profile-form.tsx";
 import { useLogout } from "../hooks/api/auth.ts";
+import { useMyParticipations } from "../hooks/api/groups.ts";
 import { useCategories, useMarkets } from "../hooks/api/meta.ts";
 import { useMyProfile } from "../hooks/api/profile.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
+import { serverNow } from "../lib/server-clock.ts";
 import { useSession } from "../stores/session.ts";
 
 function Row({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
@@ -94,10 +96,11 @@ type PlaceholderProps = {
   title: string;
   body: string;
   testId: string;
+  children?: ReactNode;
 };
 
 /** An empty section that later work fills; says plainly that it is coming. */
-function Placeholder({ icon: Icon, title, body, testId }: PlaceholderProps) {
+function Placeholder({ icon: Icon, title, body, testId, children }: PlaceholderProps) {
   const { t } = useTranslation();
   return (
     <section
@@ -114,6 +117,53 @@ function Placeholder({ icon: Icon, title, body, testId }: PlaceholderProps) {
         </span>
       </div>
       <p className="mt-2 text-[15px] text-stone-700">{body}</p>
+      {children}
+    </section>
+  );
+}
+
+/** How many groups the trader is in and how many wait for payment, with the way to the list. */
+function MyGroupsSummary() {
+  const { t } = useTranslation();
+  const mine = useMyParticipations();
+  const active = mine.data?.filter((s) =>
+    ["reserved", "paid", "ready_for_pickup"].includes(s.status),
+  );
+  const waiting = active?.filter(
+    (s) => s.status === "reserved" && Date.parse(s.holdExpiresAt) > serverNow(),
+  ).length;
+  let body: ReactNode;
+  if (mine.isError) {
+    body = <p className="text-[15px] text-red-800">{errorMessage(t, mine.error)}</p>;
+  } else if (!active) {
+    body = <p className="text-[15px] text-stone-700">{t("app.loading")}</p>;
+  } else {
+    body = (
+      <p className="text-[15px] text-stone-800" data-testid="my-groups-count">
+        {active.length > 0
+          ? t("dashboard.myGroupsCount", { count: active.length })
+          : t("myGroups.empty")}{" "}
+        {waiting ? (
+          <strong className="text-amber-900">
+            {t("dashboard.myGroupsWaiting", { count: waiting })}
+          </strong>
+        ) : null}
+      </p>
+    );
+  }
+  return (
+    <section
+      className="flex flex-col gap-3 rounded-2xl bg-white p-4 shadow-sm ring-1 ring-stone-200"
+      data-testid="my-groups"
+    >
+      <h2 className="flex items-center gap-2 text-lg font-bold text-stone-900">
+        <UsersIcon className="size-6 text-green-800" />
+        {t("dashboard.myGroups")}
+      </h2>
+      {body}
+      <Link to="/my-groups" className={buttonClass("secondary", "w-full")}>
+        {t("dashboard.seeMyGroups")}
+      </Link>
     </section>
   );
 }
@@ -146,18 +196,21 @@ export function DashboardRoute() {
         <PageLoading />
       )}
 
+      <MyGroupsSummary />
       <Placeholder
         icon={BasketIcon}
         title={t("dashboard.recommended")}
-        body={t("dashboard.recommendedEmpty")}
+        body={`${t("dashboard.recommendedEmpty")} ${t("dashboard.browseHint")}`}
         testId="recommended-groups"
-      />
-      <Placeholder
-        icon={UsersIcon}
-        title={t("dashboard.myGroups")}
-        body={t("dashboard.myGroupsEmpty")}
-        testId="my-groups"
-      />
+      >
+        <Link
+          to="/groups"
+          className={buttonClass("primary", "mt-3 w-full")}
+          data-testid="browse-groups"
+        >
+          {t("dashboard.browse")}
+        </Link>
+      </Placeholder>
       <Placeholder
         icon={QrIcon}
         title={t("dashboard.pickups")}

@@ -81,6 +81,13 @@ export function LandingRoute() {
             </li>
           ))}
         </ol>
+        <Link
+          to="/groups"
+          className={buttonClass("secondary", "mt-4 w-full")}
+          data-testid="cta-browse"
+        >
+          {t("landing.ctaBrowse")}
+        </Link>
       </section>
 
       {signedIn ? null : (

@@ -1,7 +1,7 @@
 import { ZLoginRequest } from "@cs/contracts";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useLocation, useNavigate } from "react-router";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import { Alert } from "../components/alert.tsx";
 import { Button } from "../components/button.tsx";
 import { Page } from "../components/page.tsx";
@@ -16,6 +16,17 @@ const FIELD_MESSAGES: Record<string, string> = {
   password: "fields.passwordRequired",
 };
 
+/**
+ * `?next=/groups/…` (links such as "log in to join") or the page a guard sent the user away from.
+ * Only paths on this site are followed, never another origin (`//evil.example`).
+ */
+function returnPath(next: string | null, state: unknown): string | undefined {
+  if (next && /^\/(?![/\\])/.test(next)) {
+    return next;
+  }
+  return fromPath(state);
+}
+
 function fromPath(state: unknown): string | undefined {
   if (typeof state === "object" && state !== null && "from" in state) {
     const from = (state as { from: unknown }).from;
@@ -29,6 +40,7 @@ export function LoginRoute() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
+  const [params] = useSearchParams();
   const login = useLogin();
   const postAuthRoute = usePostAuthRoute();
   const [phone, setPhone] = useState("");
@@ -53,9 +65,12 @@ export function LoginRoute() {
     login.mutate(input, {
       onSuccess: async (session) => {
         setFinishing(true);
-        await navigate(await postAuthRoute(session.user, fromPath(location.state)), {
-          replace: true,
-        });
+        await navigate(
+          await postAuthRoute(session.user, returnPath(params.get("next"), location.state)),
+          {
+            replace: true,
+          },
+        );
       },
     });
   }
