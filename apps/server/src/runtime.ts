@@ -27,7 +27,6 @@ export function createContext(config: Config, database: DatabaseHandle): AppCont
   const sandbox = createSandboxProvider({
     db: database.db,
     secret: config.sandboxSecret,
-    publicUrl: () => urls.public,
   });
   return {
     config,

@@ -126,6 +126,8 @@ export const ZGroup = ZGroupProgress.extend({
   /** The price in the other currency at the admin-set rate, for display only. */
   altPrice: z.object({ currency: ZCurrency, unitPrice: z.number().int() }).nullable(),
   createdAt: z.string(),
+  /** How a closed group ended: its deadline (funded or expired) or a cancellation. */
+  endedBy: z.enum(["deadline", "cancellation"]).nullable(),
   myParticipation: ZMyParticipation.nullable(),
   abilities: z.object({ join: z.boolean(), manage: z.boolean() }),
 });

@@ -39,12 +39,11 @@ export function GroupStatusBanner({ group }: { group: TGroup }) {
       text = t("groups.banner.cancelled");
       break;
     case "refunded":
-      // Both failed endings become `refunded` once every refund is sent; one that never reached
-      // its minimum expired, which is by far the common case.
+      // Both failed endings become `refunded` once every refund is sent; the group says which.
       text =
-        group.paidQty < group.moq
-          ? t("groups.banner.expiredDone", { moq: group.moq })
-          : t("groups.banner.cancelledDone");
+        group.endedBy === "cancellation"
+          ? t("groups.banner.cancelledDone")
+          : t("groups.banner.expiredDone", { moq: group.moq });
       break;
     default:
       text = null;

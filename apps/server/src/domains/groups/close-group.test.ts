@@ -162,7 +162,7 @@ describe("POST /api/v1/groups/:id/cancel", () => {
       payload: JSON.stringify({ reason: "stock ran out" }),
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: "cancelled" });
+    expect(response.json()).toMatchObject({ status: "cancelled", endedBy: "cancellation" });
     expect((await refundsOf(paid.participation.id)).map((r) => [r.amount, r.reason])).toEqual([
       [4000, "group_cancelled"],
     ]);

@@ -46,6 +46,32 @@ describe("POST /api/v1/groups/:id/join", () => {
     await expectLedgerConsistent(t);
   });
 
+  it("sends the trader back to the host they came from", async () => {
+    const group = await buildGroup(t);
+    const trader = await buildTrader(t);
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/groups/${group.id}/join`,
+      headers: {
+        ...trader.authorization,
+        host: "phone-test.local:3000",
+        "content-type": "application/json",
+      },
+      payload: JSON.stringify({ quantity: 1 }),
+    });
+    const checkoutUrl = response.json<TJoinGroupResponse>().payment.checkoutUrl ?? "";
+    expect(checkoutUrl.startsWith("http://phone-test.local:3000/sandbox/checkout/sbx_")).toBe(true);
+    const decided = await t.app.inject({
+      method: "POST",
+      url: new URL(checkoutUrl).pathname,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "method=card&decision=approve",
+    });
+    expect(decided.headers.location).toMatch(
+      new RegExp(`^http://phone-test\\.local:3000/groups/${group.id}\\?payment=`),
+    );
+  });
+
   it("credits the group when the trader approves: paid quantity, tier price, escrow", async () => {
     const group = await buildGroup(t);
     const trader = await buildTrader(t);

@@ -1,13 +1,13 @@
 import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
 import { type DbOrTx, groups, participations, payments } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
-import type { FastifyBaseLogger as Logger } from "fastify";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import {
+  type CheckoutContext,
   createPendingPayment,
   openCheckout,
   type PaymentRow,
@@ -69,7 +69,7 @@ export async function joinGroup(
     pickupPointId?: string | undefined;
     method?: TJoinGroupRequest["method"];
   },
-  log?: Logger,
+  via: CheckoutContext = {},
 ): Promise<TJoinGroupResponse> {
   const group = await findGroup(ctx.db, groupId);
   if (!group || group.status === "draft") {
@@ -142,7 +142,7 @@ export async function joinGroup(
     ctx,
     result.payment,
     checkoutDescription(result.group, q),
-    log,
+    via,
   );
   return {
     participation: presentParticipation(result.share),
@@ -173,7 +173,7 @@ export async function retryPayment(
   actor: Actor,
   participationId: string,
   method: TJoinGroupRequest["method"],
-  log?: Logger,
+  via: CheckoutContext = {},
 ) {
   const { share, payment, group } = await ctx.db.transaction(async (tx) => {
     const share = await lockOwnShare(tx, actor, participationId);
@@ -199,7 +199,7 @@ export async function retryPayment(
     });
     return { share, payment, group };
   });
-  const opened = await openCheckout(ctx, payment, checkoutDescription(group, share.quantity), log);
+  const opened = await openCheckout(ctx, payment, checkoutDescription(group, share.quantity), via);
   return presentPaymentSession(opened, share.holdExpiresAt);
 }
 
@@ -212,7 +212,7 @@ export async function changeQuantity(
   actor: Actor,
   participationId: string,
   quantity: number,
-  log?: Logger,
+  via: CheckoutContext = {},
 ) {
   const outcome = await ctx.db.transaction(async (tx) => {
     const share = await lockOwnShare(tx, actor, participationId);
@@ -288,7 +288,7 @@ export async function changeQuantity(
     return { share: changed ?? share, payment, group: updated };
   });
   const payment = outcome.payment
-    ? await openCheckout(ctx, outcome.payment, checkoutDescription(outcome.group, quantity), log)
+    ? await openCheckout(ctx, outcome.payment, checkoutDescription(outcome.group, quantity), via)
     : null;
   const [fresh] = await ctx.db
     .select()

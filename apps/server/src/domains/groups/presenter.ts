@@ -55,6 +55,8 @@ export function presentGroup(
     pickupPoints: display.pickupPoints,
     altPrice: alternativePrice(group.currency, group.currentUnitPrice, viewer.zwgPerUsdMicros),
     createdAt: group.createdAt.toISOString(),
+    endedBy:
+      group.cancelReason !== null ? "cancellation" : group.closedAt !== null ? "deadline" : null,
     myParticipation: viewer.mine
       ? {
           id: viewer.mine.id,

@@ -11,6 +11,7 @@ import {
   ZPaymentMethod,
   ZPaymentSession,
 } from "@cs/contracts";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
@@ -31,6 +32,14 @@ const security = [{ bearer: [] }];
 
 /** Group offers, joining, and the trader's shares. */
 export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  /** The trader comes back from the checkout to the host they came from, unless PUBLIC_URL says otherwise. */
+  function checkoutVia(request: FastifyRequest) {
+    return {
+      log: request.log,
+      origin: ctx.config.publicUrl ?? `${request.protocol}://${request.host}`,
+    };
+  }
+
   async function present(
     groupId: string,
     request: { actor: import("../../platform/auth/permissions.ts").Actor | null },
@@ -158,7 +167,13 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       reply
         .status(201)
         .send(
-          await joinGroup(ctx, requireActor(request), request.params.id, request.body, request.log),
+          await joinGroup(
+            ctx,
+            requireActor(request),
+            request.params.id,
+            request.body,
+            checkoutVia(request),
+          ),
         ),
   );
 
@@ -197,7 +212,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         requireActor(request),
         request.params.id,
         request.body.quantity,
-        request.log,
+        checkoutVia(request),
       ),
   );
 
@@ -230,6 +245,12 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (request) =>
-      retryPayment(ctx, requireActor(request), request.params.id, request.body.method, request.log),
+      retryPayment(
+        ctx,
+        requireActor(request),
+        request.params.id,
+        request.body.method,
+        checkoutVia(request),
+      ),
   );
 };

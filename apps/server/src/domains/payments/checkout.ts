@@ -51,6 +51,13 @@ export async function createPendingPayment(
   return payment;
 }
 
+/** Where a checkout is opened from: for logs, and the address the trader should come back to. */
+export interface CheckoutContext {
+  log?: Logger;
+  /** The origin the trader used (when PUBLIC_URL is not set), so they return to the same host. */
+  origin?: string;
+}
+
 /**
  * Asks the provider for a checkout page for a pending payment (after the join committed: no
  * lock is held while a provider answers). On failure the payment stays pending without a page,
@@ -60,7 +67,7 @@ export async function openCheckout(
   ctx: AppContext,
   payment: PaymentRow,
   description: string,
-  log?: Logger,
+  via: CheckoutContext = {},
 ): Promise<PaymentRow> {
   const provider = ctx.payments.providers[payment.provider];
   if (!provider) {
@@ -73,7 +80,7 @@ export async function openCheckout(
       currency: payment.currency,
       description,
       method: payment.method === "cash" ? undefined : (payment.method ?? undefined),
-      returnUrl: `${ctx.urls.public}/groups/${payment.groupId}?payment=${payment.id}`,
+      returnUrl: `${via.origin ?? ctx.urls.public}/groups/${payment.groupId}?payment=${payment.id}`,
       webhookUrl: `${ctx.urls.internal}/api/v1/payments/webhooks/${provider.name}`,
     });
     const [updated] = await ctx.db
@@ -83,7 +90,7 @@ export async function openCheckout(
       .returning();
     return updated ?? payment;
   } catch (error) {
-    log?.warn({ err: error, paymentId: payment.id }, "checkout could not be opened");
+    via.log?.warn({ err: error, paymentId: payment.id }, "checkout could not be opened");
     return payment;
   }
 }

@@ -37,11 +37,7 @@ const STATUS: Record<SandboxRow["status"], ProviderTransaction["status"]> = {
  * EcoCash, OneMoney or card and approves or declines, and sends signed webhooks over HTTP.
  * Nothing leaves the machine. `simulateOutage` lets testers make its API fail, as real ones do.
  */
-export function createSandboxProvider(deps: {
-  db: Database;
-  secret: string;
-  publicUrl: () => string;
-}) {
+export function createSandboxProvider(deps: { db: Database; secret: string }) {
   let failingCalls = 0;
   const maybeFail = () => {
     if (failingCalls > 0) {
@@ -92,7 +88,8 @@ export function createSandboxProvider(deps: {
       }
       return {
         providerRef: existing.id,
-        checkoutUrl: `${deps.publicUrl()}/sandbox/checkout/${existing.id}`,
+        // Embedded in the app, the sandbox serves its page on the host the trader returns to.
+        checkoutUrl: `${new URL(existing.returnUrl).origin}/sandbox/checkout/${existing.id}`,
       };
     },
 
