@@ -55,6 +55,39 @@ const MyGroupsRoute = lazyNamed(
   () => import("./routes/my-groups.tsx"),
   (m) => m.MyGroupsRoute,
 );
+// The Manage area (suppliers and admins) is its own set of chunks: traders never download it.
+const ManageLayout = lazyNamed(
+  () => import("./components/manage-layout.tsx"),
+  (m) => m.ManageLayout,
+);
+const ManageHomeRoute = lazyNamed(
+  () => import("./routes/manage-home.tsx"),
+  (m) => m.ManageHomeRoute,
+);
+const ManageProductsRoute = lazyNamed(
+  () => import("./routes/manage-products.tsx"),
+  (m) => m.ManageProductsRoute,
+);
+const ProductFormRoute = lazyNamed(
+  () => import("./routes/manage-product-form.tsx"),
+  (m) => m.ProductFormRoute,
+);
+const ManageGroupsRoute = lazyNamed(
+  () => import("./routes/manage-groups.tsx"),
+  (m) => m.ManageGroupsRoute,
+);
+const NewGroupRoute = lazyNamed(
+  () => import("./routes/manage-group-new.tsx"),
+  (m) => m.NewGroupRoute,
+);
+const ManageRequestsRoute = lazyNamed(
+  () => import("./routes/manage-requests.tsx"),
+  (m) => m.ManageRequestsRoute,
+);
+const ExchangeRateRoute = lazyNamed(
+  () => import("./routes/manage-rate.tsx"),
+  (m) => m.ExchangeRateRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -86,6 +119,16 @@ export function App() {
               <Route path="profile" element={<ProfileRoute />} />
               <Route path="dashboard" element={<DashboardRoute />} />
               <Route path="my-groups" element={<MyGroupsRoute />} />
+              <Route path="manage" element={<ManageLayout />}>
+                <Route index element={<ManageHomeRoute />} />
+                <Route path="products" element={<ManageProductsRoute />} />
+                <Route path="products/new" element={<ProductFormRoute />} />
+                <Route path="products/:id" element={<ProductFormRoute />} />
+                <Route path="groups" element={<ManageGroupsRoute />} />
+                <Route path="groups/new" element={<NewGroupRoute />} />
+                <Route path="requests" element={<ManageRequestsRoute />} />
+                <Route path="rate" element={<ExchangeRateRoute />} />
+              </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />
           </Route>

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet } from "react-router";
+import { canManage } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { LogoMark } from "./icons.tsx";
 import { LanguageSwitcher } from "./language-switcher.tsx";
@@ -14,6 +15,7 @@ function navClass({ isActive }: { isActive: boolean }): string {
 export function AppShell() {
   const { t } = useTranslation();
   const signedIn = useSession((s) => s.status === "authenticated");
+  const manager = useSession((s) => canManage(s.user));
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-800 text-white">
@@ -36,7 +38,11 @@ export function AppShell() {
           <NavLink to="/groups" className={navClass}>
             {t("nav.groups")}
           </NavLink>
-          {signedIn ? (
+          {signedIn && manager ? (
+            <NavLink to="/manage" className={navClass}>
+              {t("nav.manage")}
+            </NavLink>
+          ) : signedIn ? (
             <>
               <NavLink to="/my-groups" className={navClass}>
                 {t("nav.myGroups")}

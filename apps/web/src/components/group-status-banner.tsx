@@ -12,6 +12,10 @@ export function GroupStatusBanner({ group }: { group: TGroup }) {
   let text: string | null = null;
   let detail: string | null = null;
   switch (group.status) {
+    case "draft":
+      // Only its supplier and admins ever see a draft.
+      text = t("groups.banner.draft");
+      break;
     case "open":
       text = Date.parse(group.deadline) <= now ? t("groups.banner.closing") : null;
       break;

@@ -201,3 +201,40 @@ export function ChevronRightIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function TrashIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 7h16M10 11v6M14 11v6M6 7l1 12.5c.1.8.7 1.5 1.5 1.5h7c.8 0 1.4-.7 1.5-1.5L18 7" />
+      <path d="M9 7V4.5c0-.3.2-.5.5-.5h5c.3 0 .5.2.5.5V7" />
+    </Svg>
+  );
+}
+
+export function BoxIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="m12 3 8 4v10l-8 4-8-4V7l8-4Z" />
+      <path d="m4 7 8 4 8-4M12 11v10" />
+    </Svg>
+  );
+}
+
+export function InboxIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 13h4l1.5 3h5L16 13h4" />
+      <path d="M5.5 5h13L20 13v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1v-5l1.5-8Z" />
+    </Svg>
+  );
+}
+
+export function CoinsIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <ellipse cx="9" cy="7" rx="5.5" ry="2.5" />
+      <path d="M3.5 7v4c0 1.4 2.5 2.5 5.5 2.5s5.5-1.1 5.5-2.5V7" />
+      <path d="M9.5 16.5c.9 1.2 3.2 2 5.5 2 3 0 5.5-1.1 5.5-2.5v-4c0-1.2-1.7-2.2-4.2-2.4" />
+    </Svg>
+  );
+}

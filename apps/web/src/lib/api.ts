@@ -6,6 +6,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fieldErrors: Record<string, string>;
+  /** Every issue's full path (`["tiers", "1", "minQty"]`), for forms with rows of fields. */
+  readonly issuePaths: string[][];
 
   constructor(status: number, problem: Partial<TProblem>) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
@@ -13,7 +15,9 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem.code ?? (status === 0 ? "network_error" : "unknown_error");
     this.fieldErrors = {};
+    this.issuePaths = [];
     for (const issue of problem.errors ?? []) {
+      this.issuePaths.push(pathOf(issue.path));
       const field = fieldOf(issue.path);
       if (field && !(field in this.fieldErrors)) {
         this.fieldErrors[field] = issue.message;
@@ -22,10 +26,14 @@ export class ApiError extends Error {
   }
 }
 
+/** `/body/tiers/1`, `body.tiers.1` and `tiers[1]` style paths as their parts: `tiers`, `1`. */
+function pathOf(path: string): string[] {
+  return path.split(/[./[\]]+/).filter((p) => p !== "" && p !== "body");
+}
+
 /** `/body/phone`, `body.phone`, `phone` and `["phone"]` style paths all name the field `phone`. */
 function fieldOf(path: string): string {
-  const parts = path.split(/[./[\]]+/).filter((p) => p !== "" && p !== "body");
-  return parts[0] ?? "";
+  return pathOf(path)[0] ?? "";
 }
 
 type RequestOptions = {

@@ -9,6 +9,13 @@ export function errorMessage(t: TFunction, error: unknown): string {
   return t("errors.generic");
 }
 
+/** True when the failure names a field the form shows: its message then sits beside that field. */
+export function shownBeside(error: unknown, messages: Record<string, string>): boolean {
+  return (
+    error instanceof ApiError && Object.keys(error.fieldErrors).some((field) => field in messages)
+  );
+}
+
 /** Which form field an error code is about, so the message can sit beside that field. */
 const CODE_FIELDS: Record<string, string> = {
   phone_invalid: "phone",
@@ -57,6 +64,39 @@ export function issuesToFieldErrors(
       const key = messages[field];
       result[field] = key ? t(key) : t("fields.invalid");
     }
+  }
+  return result;
+}
+
+/** A row's error: which of its fields (`""` when the row as a whole) and the message. */
+export type RowError = { field: string; message: string };
+
+/**
+ * Errors of the rows of a list field, by row index: from the server (`tiers.1.minQty`) or from
+ * zod issues (`["tiers", 1, "minQty"]`). `messages` names the translation key for each field of a
+ * row (`minQty`, `unitPrice`); a row error of another field gets the generic message.
+ */
+export function rowErrors(
+  t: TFunction,
+  source: unknown,
+  list: string,
+  messages: Record<string, string>,
+): Record<number, RowError> {
+  let paths: readonly (readonly PropertyKey[])[] = [];
+  if (source instanceof ApiError) {
+    paths = source.issuePaths;
+  } else if (Array.isArray(source)) {
+    paths = (source as { path: readonly PropertyKey[] }[]).map((issue) => issue.path);
+  }
+  const result: Record<number, RowError> = {};
+  for (const path of paths) {
+    const index = Number(path[1]);
+    if (String(path[0]) !== list || path.length < 2 || !Number.isInteger(index)) {
+      continue;
+    }
+    const field = String(path[2] ?? "");
+    const key = messages[field];
+    result[index] ??= { field, message: key ? t(key) : t("fields.invalid") };
   }
   return result;
 }

@@ -1,3 +1,6 @@
+/** How a currency is named beside an amount typed in a form. */
+export const CURRENCY_LABELS: Record<"USD" | "ZWG", string> = { USD: "US$", ZWG: "ZiG" };
+
 /** Parses what a trader types as dollars ("20", "150.5", "1,200.00") into integer cents. */
 export function dollarsToCents(input: string): number | null {
   const compact = input.replace(/[\s,$]/g, "");
@@ -13,6 +16,11 @@ export function centsToDollarInput(cents: number): string {
   const whole = Math.floor(cents / 100);
   const fraction = cents % 100;
   return fraction === 0 ? String(whole) : `${whole}.${String(fraction).padStart(2, "0")}`;
+}
+
+/** Cents as a price typed in a form, always with cents: 2300 → "23.00". */
+export function centsToPriceInput(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
 /**
@@ -37,4 +45,10 @@ export function formatMoney(cents: number, currency: string, language: string): 
   } catch {
     return `${currency} ${(cents / 100).toFixed(2)}`;
   }
+}
+
+/** A decimal rate string from the API with at least two decimals: "27.1" → "27.10". */
+export function formatRate(rate: string): string {
+  const [whole = "0", fraction = ""] = rate.split(".");
+  return `${whole}.${fraction.padEnd(2, "0")}`;
 }

@@ -75,3 +75,21 @@ export function formatHarareTime(iso: string, language: string): string {
   };
   return new Intl.DateTimeFormat("en-ZW", options).format(new Date(iso));
 }
+
+/** Harare keeps Central Africa Time all year (no daylight saving). */
+const HARARE_OFFSET = "+02:00";
+const HARARE_OFFSET_MS = 2 * 60 * 60 * 1000;
+
+/** The Harare calendar date `days` after the instant `ms`, as a date input wants it (`2026-11-26`). */
+export function harareDateInput(ms: number, days = 0): string {
+  return new Date(ms + HARARE_OFFSET_MS + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date and time typed in Harare (`2026-11-26`, `18:00`) as ISO 8601 with its offset, or null. */
+export function harareLocalToIso(date: string, time: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) {
+    return null;
+  }
+  const iso = `${date}T${time}:00${HARARE_OFFSET}`;
+  return Number.isNaN(Date.parse(iso)) ? null : iso;
+}

@@ -13,6 +13,7 @@ import { useCategories, useMarkets } from "../hooks/api/meta.ts";
 import { useMyProfile } from "../hooks/api/profile.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
+import { canManage } from "../lib/roles.ts";
 import { serverNow } from "../lib/server-clock.ts";
 import { useSession } from "../stores/session.ts";
 
@@ -175,6 +176,10 @@ export function DashboardRoute() {
   const profile = useMyProfile();
   const logout = useLogout();
 
+  // Suppliers and admins have no trader page: theirs is the Manage area.
+  if (canManage(user)) {
+    return <Navigate to="/manage" replace />;
+  }
   if (profile.data === null) {
     return <Navigate to="/onboarding" replace />;
   }

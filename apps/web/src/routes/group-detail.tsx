@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { Alert } from "../components/alert.tsx";
 import { buttonClass } from "../components/button.tsx";
 import { Countdown } from "../components/countdown.tsx";
+import { GroupManageActions } from "../components/group-manage-actions.tsx";
 import { GroupProgress } from "../components/group-progress.tsx";
 import { GroupStatusBanner } from "../components/group-status-banner.tsx";
 import { ArrowLeftIcon, MapPinIcon } from "../components/icons.tsx";
@@ -66,7 +67,10 @@ function JoinArea({ group, onLeft }: { group: TGroup; onLeft: () => void }) {
     );
   }
   if (user.role !== "trader") {
-    return <Alert tone="info">{t("groups.join.tradersOnly")}</Alert>;
+    // The group's supplier or an admin has the manage actions instead.
+    return group.abilities.manage ? null : (
+      <Alert tone="info">{t("groups.join.tradersOnly")}</Alert>
+    );
   }
   if (!user.phoneVerified) {
     return (
@@ -191,7 +195,7 @@ function GroupDetail({ group, live }: { group: TGroup; live: boolean }) {
         <div className="flex flex-col gap-0.5 border-t border-stone-200 pt-3">
           {open ? <Countdown deadline={group.deadline} open className="text-base" /> : null}
           <span className={open ? "text-sm text-stone-700" : "text-base font-semibold"}>
-            {t(open ? "groups.closesAt" : "groups.closedAt", {
+            {t(open || group.status === "draft" ? "groups.closesAt" : "groups.closedAt", {
               date: formatHarareTime(group.deadline, i18n.language),
             })}
           </span>
@@ -230,6 +234,7 @@ function GroupDetail({ group, live }: { group: TGroup; live: boolean }) {
         />
       </Card>
 
+      {group.abilities.manage ? <GroupManageActions group={group} /> : null}
       {left ? <Alert tone="success">{t("groups.share.left")}</Alert> : null}
       <JoinArea group={group} onLeft={() => setLeft(true)} />
       {signedIn && !group.myParticipation && !open ? <PastShares groupId={group.id} /> : null}

@@ -6,6 +6,7 @@ import { Alert } from "../components/alert.tsx";
 import { Button } from "../components/button.tsx";
 import { Chip } from "../components/chip.tsx";
 import { GroupCard } from "../components/group-card.tsx";
+import { GroupRequestBox } from "../components/group-request-form.tsx";
 import { SearchIcon } from "../components/icons.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { categoryName } from "../components/profile-form.tsx";
@@ -225,6 +226,13 @@ export function GroupsRoute() {
       </div>
 
       {results}
+
+      <GroupRequestBox
+        categories={categories.data}
+        markets={markets.data}
+        category={filters.category}
+        market={filters.market}
+      />
     </div>
   );
 }

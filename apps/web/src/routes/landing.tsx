@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { buttonClass } from "../components/button.tsx";
 import { QrIcon, ShieldIcon, TrendDownIcon, UsersIcon } from "../components/icons.tsx";
+import { canManage } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 
 type Step = {
@@ -15,6 +16,7 @@ type Step = {
 export function LandingRoute() {
   const { t } = useTranslation();
   const signedIn = useSession((s) => s.status === "authenticated");
+  const manager = useSession((s) => canManage(s.user));
   const steps: Step[] = [
     { icon: UsersIcon, title: t("landing.step1Title"), body: t("landing.step1Body") },
     { icon: ShieldIcon, title: t("landing.step2Title"), body: t("landing.step2Body") },
@@ -31,8 +33,11 @@ export function LandingRoute() {
         <p className="mt-3 text-lg leading-snug text-green-50">{t("landing.heroBody")}</p>
         <div className="mt-6 flex flex-col gap-3">
           {signedIn ? (
-            <Link to="/dashboard" className={buttonClass("accent", "w-full text-lg")}>
-              {t("landing.ctaDashboard")}
+            <Link
+              to={manager ? "/manage" : "/dashboard"}
+              className={buttonClass("accent", "w-full text-lg")}
+            >
+              {manager ? t("landing.ctaManage") : t("landing.ctaDashboard")}
             </Link>
           ) : (
             <>

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Alert } from "../components/alert.tsx";
 import { Button, buttonClass } from "../components/button.tsx";
+import { MyRequests } from "../components/my-requests.tsx";
 import { Page } from "../components/page.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { ShareCard } from "../components/share-card.tsx";
@@ -10,7 +11,10 @@ import { useMyParticipations } from "../hooks/api/groups.ts";
 import { useUserUpdates } from "../hooks/use-live.ts";
 import { errorMessage } from "../lib/errors.ts";
 
-/** `/my-groups`: every share the trader has, newest first, kept current by `user:update`. */
+/**
+ * `/my-groups`: every share the trader has, newest first, kept current by `user:update`; then the
+ * groups they asked suppliers for, with what became of each request.
+ */
 export function MyGroupsRoute() {
   const { t } = useTranslation();
   const mine = useMyParticipations();
@@ -54,6 +58,7 @@ export function MyGroupsRoute() {
   return (
     <Page title={t("myGroups.title")} intro={t("myGroups.intro")}>
       {content}
+      <MyRequests />
     </Page>
   );
 }

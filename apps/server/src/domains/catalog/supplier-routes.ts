@@ -9,10 +9,12 @@ import {
   ZSupplierUpdate,
 } from "@cs/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { authorize, loadViewer, supplierRef } from "./policy.ts";
 import { presentSupplier } from "./presenter.ts";
+import { findSupplier } from "./repo.ts";
 import {
   addSupplierMember,
   createSupplier,
@@ -62,6 +64,26 @@ export const supplierRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     async (request) => {
       const viewer = await loadViewer(ctx.db, request.actor);
       return presentSupplier(await loadSupplier(ctx, request.params.id), viewer);
+    },
+  );
+
+  app.get(
+    "/me/suppliers",
+    {
+      config: { permission: "session:self" },
+      schema: {
+        tags,
+        security,
+        summary: "The suppliers whose team I am on (any team role)",
+        response: { 200: z.object({ items: z.array(ZSupplier) }) },
+      },
+    },
+    async (request) => {
+      const viewer = await loadViewer(ctx.db, requireActor(request));
+      const rows = await Promise.all(viewer.supplierIds.map((id) => findSupplier(ctx.db, id)));
+      return {
+        items: rows.filter((row) => row !== undefined).map((row) => presentSupplier(row, viewer)),
+      };
     },
   );
 

@@ -234,3 +234,24 @@ describe("POST /api/v1/suppliers/:id/members", () => {
     expect(await databaseSnapshot(t)).toEqual(before);
   });
 });
+
+describe("GET /api/v1/me/suppliers", () => {
+  it("lists the teams a supplier user is on, whatever their team role, and nothing for others", async () => {
+    const { buildSupplier, buildUser: makeUser } = await import("../../../test/factories.ts");
+    const { supplierMembers } = await import("@cs/db");
+    const supplier = await buildSupplier(t);
+    const manager = await makeUser(t, { role: "supplier", staffRole: "manager" });
+    await t.ctx.db.insert(supplierMembers).values({ supplierId: supplier.id, userId: manager.id });
+    for (const user of [supplier.owner, manager]) {
+      const response = await t.app.inject({
+        url: "/api/v1/me/suppliers",
+        headers: user.authorization,
+      });
+      expect(response.json<{ items: TSupplier[] }>().items.map((s) => s.id)).toEqual([supplier.id]);
+    }
+    const trader = await makeUser(t, { role: "trader" });
+    expect(
+      (await t.app.inject({ url: "/api/v1/me/suppliers", headers: trader.authorization })).json(),
+    ).toEqual({ items: [] });
+  });
+});

@@ -106,6 +106,12 @@ describe("GET /api/v1/groups", () => {
   it("never lists drafts, and tells a signed-in trader which groups they are in", async () => {
     const draft = await buildGroup(t, { open: false, title: "Hidden draft probe" });
     expect((await search("q=hidden&limit=50")).items.map((g) => g.id)).not.toContain(draft.id);
+    expect((await search("status=draft&limit=50")).items).toEqual([]);
+    const { buildAdmin } = await import("../../../test/factories.ts");
+    const admin = await buildAdmin(t);
+    const drafts = (await search("status=draft&limit=50", admin.authorization)).items;
+    expect(drafts.map((g) => g.id)).toContain(draft.id);
+    expect(drafts.every((g) => g.status === "draft")).toBe(true);
     expect((await t.app.inject({ url: `/api/v1/groups/${draft.id}` })).statusCode).toBe(404);
     const trader = await buildTrader(t);
     const group = made[2] as (typeof made)[number];

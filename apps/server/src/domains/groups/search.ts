@@ -1,6 +1,6 @@
 import type { TGroup, ZGroupSearchQuery } from "@cs/contracts";
 import { groups } from "@cs/db";
-import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -69,9 +69,21 @@ export async function searchGroups(
   query: SearchQuery,
 ): Promise<{ items: TGroup[]; nextCursor: string | null }> {
   const sort = SORTS[query.sort];
-  const filters: SQL[] = [
-    eq(groups.status, query.status === "draft" ? "open" : (query.status ?? "open")),
-  ];
+  const filters: SQL[] = [eq(groups.status, query.status ?? "open")];
+  if (query.status === "draft") {
+    // Drafts are seen only by those who manage them: a supplier's owner and managers see their
+    // own; admins who manage groups see all; anyone else sees none.
+    const adminSees =
+      actor?.role === "admin" &&
+      (actor.staffRole === "superadmin" || actor.staffRole === "moderator");
+    if (!adminSees) {
+      const mine =
+        actor?.role === "supplier" && (actor.staffRole === "owner" || actor.staffRole === "manager")
+          ? await supplierIdsOfUser(ctx.db, actor.id)
+          : [];
+      filters.push(mine.length > 0 ? inArray(groups.supplierId, mine) : sql`false`);
+    }
+  }
   const prefix = query.q ? toPrefixQuery(query.q) : null;
   if (prefix) {
     filters.push(sql`${groups.searchVector} @@ to_tsquery('simple', ${prefix})`);

@@ -1,7 +1,9 @@
 import {
   type GROUP_SORTS,
+  type TCreateGroupRequest,
   type TGroup,
   type TGroupProgress,
+  type TGroupStatus,
   type TJoinGroupRequest,
   ZGroup,
   ZGroupList,
@@ -37,6 +39,10 @@ export const groupKeys = {
   detailOf: (id: string) => [...groupKeys.details(), id] as const,
   detail: (id: string, viewer: string) => [...groupKeys.detailOf(id), viewer] as const,
   mine: (viewer: string) => [...groupKeys.all, "mine", viewer] as const,
+  /** A supplier's (or, for admins, every supplier's: `""`) groups in one status. */
+  managedLists: () => [...groupKeys.all, "managed"] as const,
+  managed: (supplierId: string, status: TGroupStatus, viewer: string) =>
+    [...groupKeys.managedLists(), supplierId, status, viewer] as const,
 };
 
 /**
@@ -209,5 +215,78 @@ export function useMyParticipations() {
       ZParticipationList.parse(await api<unknown>("/api/v1/me/participations", { signal })).items,
     enabled: ready && viewer !== "anonymous",
     staleTime: 15_000,
+  });
+}
+
+/**
+ * `GET /api/v1/groups?supplier=…&status=…`: a supplier's groups in one status, newest first, for
+ * the Manage area. Only groups really in that status are kept: the search answers open groups
+ * when asked for drafts (it never lists drafts).
+ */
+export function useManagedGroups(supplierId: string, status: TGroupStatus, enabled = true) {
+  const { ready, viewer } = useViewer();
+  return useInfiniteQuery({
+    queryKey: groupKeys.managed(supplierId, status, viewer),
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam, signal }): Promise<GroupPage> => {
+      const params = new URLSearchParams({ status, sort: "newest", limit: "20" });
+      if (supplierId) {
+        params.set("supplier", supplierId);
+      }
+      if (pageParam) {
+        params.set("cursor", pageParam);
+      }
+      const page = ZGroupList.parse(await api<unknown>(`/api/v1/groups?${params}`, { signal }));
+      const first = page.items[0];
+      if (first) {
+        noteServerTime(first.serverTime);
+      }
+      return { ...page, items: page.items.filter((g) => g.status === status) };
+    },
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: ready && viewer !== "anonymous" && enabled,
+    staleTime: 15_000,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** After a supplier or admin changes a group: its page and every list refetch. */
+function invalidateManaged(queryClient: QueryClient, groupId?: string) {
+  void queryClient.invalidateQueries({ queryKey: groupKeys.managedLists() });
+  invalidateShares(queryClient, groupId);
+}
+
+/** `POST /api/v1/groups`: a new group offer, open now or kept as a draft; answers the group. */
+export function useCreateGroup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: TCreateGroupRequest) =>
+      parseGroup(await api<unknown>("/api/v1/groups", { method: "POST", body: input })),
+    onSuccess: () => invalidateManaged(queryClient),
+  });
+}
+
+/** `POST /api/v1/groups/:id/open`: a draft goes live. */
+export function useOpenGroup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (groupId: string) =>
+      parseGroup(await api<unknown>(`/api/v1/groups/${groupId}/open`, { method: "POST" })),
+    onSuccess: (group) => invalidateManaged(queryClient, group.id),
+  });
+}
+
+/** `POST /api/v1/groups/:id/cancel`: everyone who paid is refunded in full. */
+export function useCancelGroup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { groupId: string; reason: string }) =>
+      parseGroup(
+        await api<unknown>(`/api/v1/groups/${input.groupId}/cancel`, {
+          method: "POST",
+          body: { reason: input.reason },
+        }),
+      ),
+    onSuccess: (group) => invalidateManaged(queryClient, group.id),
   });
 }

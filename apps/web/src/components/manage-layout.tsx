@@ -1,0 +1,67 @@
+import { Suspense, useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { Navigate, NavLink, Outlet, useLocation } from "react-router";
+import { canManage, isManagingAdmin } from "../lib/roles.ts";
+import { useSession } from "../stores/session.ts";
+import { PageLoading } from "./page-loading.tsx";
+
+function tabClass({ isActive }: { isActive: boolean }): string {
+  return `inline-flex min-h-11 shrink-0 items-center rounded-full px-3.5 text-[15px] font-semibold whitespace-nowrap ${
+    isActive ? "bg-green-700 text-white" : "bg-white text-green-900 ring-1 ring-stone-300"
+  }`;
+}
+
+/**
+ * The Manage area (`/manage/*`) for supplier owners and managers and for admins: a row of its
+ * sections, then the section. Anyone else is sent to their own start page.
+ */
+export function ManageLayout() {
+  const { t } = useTranslation();
+  const user = useSession((s) => s.user);
+  const { pathname } = useLocation();
+  const nav = useRef<HTMLElement>(null);
+  // The row scrolls sideways on a phone: keep the current section in sight.
+  useEffect(() => {
+    const links = [...(nav.current?.querySelectorAll("a") ?? [])];
+    links
+      .find(
+        (link) =>
+          link.getAttribute("aria-current") === "page" && pathname.startsWith(link.pathname),
+      )
+      ?.scrollIntoView({ block: "nearest", inline: "center" });
+  }, [pathname]);
+  if (!canManage(user)) {
+    return <Navigate to={user?.role === "trader" ? "/dashboard" : "/groups"} replace />;
+  }
+  return (
+    <div className="flex flex-1 flex-col">
+      <nav
+        ref={nav}
+        aria-label={t("manage.sections")}
+        className="flex gap-2 overflow-x-auto border-b border-stone-200 bg-amber-50 px-4 py-2"
+        data-testid="manage-nav"
+      >
+        <NavLink to="/manage" end className={tabClass}>
+          {t("manage.home")}
+        </NavLink>
+        <NavLink to="/manage/products" className={tabClass}>
+          {t("manage.products.title")}
+        </NavLink>
+        <NavLink to="/manage/groups" className={tabClass}>
+          {t("manage.groups.title")}
+        </NavLink>
+        <NavLink to="/manage/requests" className={tabClass}>
+          {t("manage.requests.title")}
+        </NavLink>
+        {isManagingAdmin(user) ? (
+          <NavLink to="/manage/rate" className={tabClass}>
+            {t("manage.rate.title")}
+          </NavLink>
+        ) : null}
+      </nav>
+      <Suspense fallback={<PageLoading />}>
+        <Outlet />
+      </Suspense>
+    </div>
+  );
+}
