@@ -15,7 +15,7 @@ import {
 } from "../payments/checkout.ts";
 import { capturedPaymentOf, createRefund } from "../payments/refunds.ts";
 import { type GroupRow, type ParticipationRow, presentParticipation } from "./presenter.ts";
-import { findGroup } from "./repo.ts";
+import { findGroup, groupColumns } from "./repo.ts";
 import { priceForQuantity } from "./tiers.ts";
 
 function isUniqueViolation(error: unknown): boolean {
@@ -89,6 +89,35 @@ export async function joinGroup(
   let result: { share: ParticipationRow; payment: PaymentRow; group: GroupRow };
   try {
     result = await ctx.db.transaction(async (tx) => {
+      // The share and its payment first, the conditional reservation last: the hot group row is
+      // then locked only from that one statement to the commit.
+      const [share] = await tx
+        .insert(participations)
+        .values({
+          id: newId(),
+          groupId,
+          traderId: actor.id,
+          quantity: q,
+          status: "reserved",
+          pickupPointId,
+          currency: group.currency,
+          holdExpiresAt: sql`now() + make_interval(mins => ${ctx.config.reservationHoldMinutes})`,
+        })
+        .returning();
+      if (!share) {
+        throw new Error("insert returned no row");
+      }
+      // The price in force as the checkout opens; the close settles everyone at the final tier.
+      const payment = await createPendingPayment(tx, ctx, {
+        participationId: share.id,
+        traderId: actor.id,
+        groupId,
+        quantity: q,
+        unitPrice: group.currentUnitPrice,
+        currency: group.currency,
+        method: input.method,
+        fresh: true,
+      });
       const [reserved] = await tx
         .update(groups)
         .set({ heldQty: sql`${groups.heldQty} + ${q}` })
@@ -100,36 +129,10 @@ export async function joinGroup(
             sql`(${groups.cap} is null or ${groups.heldQty} + ${groups.paidQty} + ${q} <= ${groups.cap})`,
           ),
         )
-        .returning();
+        .returning(groupColumns);
       if (!reserved) {
         throw await refusal(tx, groupId, q);
       }
-      const [share] = await tx
-        .insert(participations)
-        .values({
-          id: newId(),
-          groupId,
-          traderId: actor.id,
-          quantity: q,
-          status: "reserved",
-          pickupPointId,
-          currency: reserved.currency,
-          holdExpiresAt: sql`now() + make_interval(mins => ${ctx.config.reservationHoldMinutes})`,
-        })
-        .returning();
-      if (!share) {
-        throw new Error("insert returned no row");
-      }
-      const payment = await createPendingPayment(tx, ctx, {
-        participationId: share.id,
-        traderId: actor.id,
-        groupId,
-        quantity: q,
-        unitPrice: reserved.currentUnitPrice,
-        currency: reserved.currency,
-        method: input.method,
-      });
-      await enqueue(tx, "realtime.group", { groupId });
       return { share, payment, group: reserved };
     });
   } catch (error) {

@@ -3,7 +3,8 @@ import type { groups, participations } from "@cs/db";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import { nextTier } from "./tiers.ts";
 
-export type GroupRow = typeof groups.$inferSelect;
+/** A group as read for presenting: every column but the (large) search vector. */
+export type GroupRow = Omit<typeof groups.$inferSelect, "searchVector">;
 export type ParticipationRow = typeof participations.$inferSelect;
 
 /** The live numbers of a group: what its real-time room receives and every group carries. */

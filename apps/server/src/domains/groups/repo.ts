@@ -1,15 +1,19 @@
 import { type DbOrTx, exchangeRates, groups, participations } from "@cs/db";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { GroupRow, ParticipationRow } from "./presenter.ts";
 
+const { searchVector: _searchVector, ...listed } = getTableColumns(groups);
+/** The columns read for a group everywhere but search itself (the tsvector is never shown). */
+export const groupColumns = listed;
+
 export async function findGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
-  const [row] = await db.select().from(groups).where(eq(groups.id, id));
+  const [row] = await db.select(groupColumns).from(groups).where(eq(groups.id, id));
   return row;
 }
 
 /** Locks the group row for the rest of the transaction. */
 export async function lockGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
-  const [row] = await db.select().from(groups).where(eq(groups.id, id)).for("update");
+  const [row] = await db.select(groupColumns).from(groups).where(eq(groups.id, id)).for("update");
   return row;
 }
 
@@ -38,11 +42,27 @@ export async function liveParticipationsOf(
 }
 
 /** The newest admin-set USD→ZWG rate, in millionths, or null when none was set. */
+const RATE_TTL_MS = 5_000;
+let rateCache: { value: number | null; at: number } | null = null;
+
+/**
+ * The newest admin-set USD→ZWG rate, in millionths, or null when none was set. Every listing
+ * shows it, so it is kept for a few seconds per process (setting a rate clears it here at once;
+ * other instances follow within the TTL).
+ */
 export async function currentZwgRate(db: DbOrTx): Promise<number | null> {
+  if (rateCache && Date.now() - rateCache.at < RATE_TTL_MS) {
+    return rateCache.value;
+  }
   const [row] = await db
     .select({ rate: exchangeRates.rateMicros })
     .from(exchangeRates)
     .orderBy(desc(exchangeRates.createdAt))
     .limit(1);
-  return row?.rate ?? null;
+  rateCache = { value: row?.rate ?? null, at: Date.now() };
+  return rateCache.value;
+}
+
+export function forgetZwgRate(): void {
+  rateCache = null;
 }

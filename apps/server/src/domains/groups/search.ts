@@ -6,8 +6,8 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { supplierIdsOfUser } from "../catalog/service.ts";
-import { presentGroup } from "./presenter.ts";
-import { currentZwgRate, liveParticipationsOf } from "./repo.ts";
+import { type GroupRow, presentGroup } from "./presenter.ts";
+import { currentZwgRate, groupColumns, liveParticipationsOf } from "./repo.ts";
 
 type SearchQuery = z.output<typeof ZGroupSearchQuery>;
 type Sort = SearchQuery["sort"];
@@ -17,7 +17,7 @@ const progress = sql<number>`(${groups.paidQty} * 100 / ${groups.moq})`;
 /** Each sort: its key (for ordering and for the keyset cursor) and direction. */
 const SORTS: Record<
   Sort,
-  { key: SQL; dir: "asc" | "desc"; value: (g: typeof groups.$inferSelect) => string | number }
+  { key: SQL; dir: "asc" | "desc"; value: (g: GroupRow) => string | number }
 > = {
   ending_soon: { key: sql`${groups.deadline}`, dir: "asc", value: (g) => g.deadline.toISOString() },
   progress: { key: progress, dir: "desc", value: (g) => Math.floor((g.paidQty * 100) / g.moq) },
@@ -129,7 +129,7 @@ export async function searchGroups(
   const order =
     sort.dir === "asc" ? [asc(sort.key), asc(groups.id)] : [desc(sort.key), desc(groups.id)];
   const rows = await ctx.db
-    .select()
+    .select(groupColumns)
     .from(groups)
     .where(and(...filters))
     .orderBy(...order)

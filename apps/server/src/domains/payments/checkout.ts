@@ -22,14 +22,18 @@ export async function createPendingPayment(
     unitPrice: number;
     currency: "USD" | "ZWG";
     method?: TPaymentMethod | undefined;
+    /** A brand-new share has no earlier checkout to cancel. */
+    fresh?: boolean;
   },
 ): Promise<PaymentRow> {
-  await tx
-    .update(payments)
-    .set({ status: "cancelled", updatedAt: sql`now()` })
-    .where(
-      and(eq(payments.participationId, input.participationId), eq(payments.status, "pending")),
-    );
+  if (!input.fresh) {
+    await tx
+      .update(payments)
+      .set({ status: "cancelled", updatedAt: sql`now()` })
+      .where(
+        and(eq(payments.participationId, input.participationId), eq(payments.status, "pending")),
+      );
+  }
   const [payment] = await tx
     .insert(payments)
     .values({

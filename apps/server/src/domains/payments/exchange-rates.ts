@@ -5,6 +5,7 @@ import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
+import { forgetZwgRate } from "../groups/repo.ts";
 
 const MICROS = 1_000_000n;
 
@@ -42,7 +43,7 @@ export async function setExchangeRate(
   requestId: string,
 ) {
   const rateMicros = rateToMicros(rate);
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(exchangeRates)
       .values({ id: newId(), base: "USD", quote: "ZWG", rateMicros, setBy: actor.id })
@@ -60,6 +61,9 @@ export async function setExchangeRate(
     });
     return present(row);
   });
+  // After commit, so no request can cache the old rate again in between.
+  forgetZwgRate();
+  return saved;
 }
 
 export async function rateHistory(db: DbOrTx, limit = 100) {
