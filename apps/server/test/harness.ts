@@ -62,6 +62,8 @@ export async function createTestApp(
     LOG_LEVEL: "silent",
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+    // Tests look at results right after changing them; the shared window has its own test.
+    SEARCH_CACHE_MS: "0",
     WEB_DIST: path.join(dataDir, "no-web"),
     // With REDIS_URL set (the service-backed run), limits are counted in Redis, per test app.
     ...(process.env.REDIS_URL

@@ -38,6 +38,7 @@ const ZEnv = z.object({
   SANDBOX_WEBHOOK_SECRET: ZSecret.optional(),
   /** Platform commission on a successful group, in basis points (1000 = 10%). */
   COMMISSION_BPS: z.coerce.number().int().min(0).max(5000).default(1000),
+  SEARCH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(50),
   RESERVATION_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
@@ -109,6 +110,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     commissionBps: env.COMMISSION_BPS,
     reservationHoldMinutes: env.RESERVATION_HOLD_MINUTES,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    searchCacheMs: env.SEARCH_CACHE_MS,
     ...secrets,
   };
 }

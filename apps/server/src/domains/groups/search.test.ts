@@ -132,3 +132,21 @@ describe("GET /api/v1/groups", () => {
     expect((await t.app.inject({ url: "/api/v1/groups?limit=1000" })).statusCode).toBe(400);
   });
 });
+
+describe("shared search results", () => {
+  it("serves the same public query from one read within the window, then reads again", async () => {
+    const cached = await createTestApp({ SEARCH_CACHE_MS: "3000" });
+    try {
+      const url = "/api/v1/groups?q=windowprobe&limit=50";
+      expect((await cached.app.inject({ url })).json<{ items: unknown[] }>().items).toHaveLength(0);
+      await buildGroup(cached, { title: "Windowprobe maize" });
+      // Within the window the page is shared (the new group is not in it yet)...
+      expect((await cached.app.inject({ url })).json<{ items: unknown[] }>().items).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 3100));
+      // ...and after it, the next read sees the change.
+      expect((await cached.app.inject({ url })).json<{ items: unknown[] }>().items).toHaveLength(1);
+    } finally {
+      await cached.close();
+    }
+  });
+});

@@ -59,6 +59,51 @@ export function toPrefixQuery(q: string): string | null {
     : null;
 }
 
+const CACHE_ENTRIES = 500;
+type Shared = Map<string, { at: number; rows: Promise<GroupRow[]> }>;
+/** One cache per running app (tests run several apps, on different databases, in one process). */
+const caches = new WeakMap<AppContext, Shared>();
+
+/**
+ * Public search results, shared for a moment: the same browse page asked for by many traders in
+ * the same second is read once. Personal fields (my share, what I manage) are added after, per
+ * viewer. The window is SEARCH_CACHE_MS (1 s by default; 0 turns it off); live progress on a
+ * group's own page comes over the socket, not from here.
+ */
+async function sharedResults(
+  ctx: AppContext,
+  key: string,
+  load: () => Promise<GroupRow[]>,
+): Promise<GroupRow[]> {
+  const ttlMs = ctx.config.searchCacheMs;
+  if (ttlMs <= 0) {
+    return load();
+  }
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    caches.set(ctx, cache);
+  }
+  const shared = cache;
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) {
+    return hit.rows;
+  }
+  // A real promise of the rows: a Drizzle query is a lazy thenable that runs again each time it
+  // is awaited, so it must not be cached as it is.
+  const rows = Promise.resolve().then(load);
+  cache.set(key, { at: now, rows });
+  rows.catch(() => shared.delete(key));
+  if (cache.size > CACHE_ENTRIES) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) {
+      cache.delete(oldest);
+    }
+  }
+  return rows;
+}
+
 /**
  * Finds groups: full-text search over title, product, category (three languages), supplier and
  * pickup points, with filters and keyset pagination on the chosen sort. Drafts never appear.
@@ -128,12 +173,16 @@ export async function searchGroups(
   }
   const order =
     sort.dir === "asc" ? [asc(sort.key), asc(groups.id)] : [desc(sort.key), desc(groups.id)];
-  const rows = await ctx.db
-    .select(groupColumns)
-    .from(groups)
-    .where(and(...filters))
-    .orderBy(...order)
-    .limit(query.limit + 1);
+  const load = () =>
+    ctx.db
+      .select(groupColumns)
+      .from(groups)
+      .where(and(...filters))
+      .orderBy(...order)
+      .limit(query.limit + 1);
+  // Drafts differ per viewer; every other result is the same for everyone and may be shared.
+  const rows =
+    query.status === "draft" ? await load() : await sharedResults(ctx, JSON.stringify(query), load);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const [mine, managed, rate] = await Promise.all([
