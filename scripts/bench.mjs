@@ -13,7 +13,9 @@
 //      (p99 <= 100 ms).
 //
 // BENCH_ONLY picks some: e.g. BENCH_ONLY=search,joins (joins = hot,capped,spread). Other knobs are
-// read below (BENCH_*). Everything the run starts (servers, databases) is undone at the end, on
+// read below (BENCH_*): sizes, durations, the time limits of the hot (400 s) and spread (60 s)
+// runs, how long to wait for a quiet machine before each benchmark, BENCH_PG_URL (where the bench
+// database is created), BENCH_OUT (a file for the JSON), BENCH_PROFILE=1. Everything the run starts (servers, databases) is undone at the end, on
 // an error, on Ctrl-C and at BENCH_MAX_SECONDS; a server whose bench process is SIGKILLed stops
 // itself, and the next run drops databases left by dead runs.
 import { spawn } from "node:child_process";
