@@ -96,3 +96,15 @@ export async function queryRows<T extends Record<string, unknown>>(
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * True when `error` (as thrown by PGlite, node-postgres, or Drizzle wrapping either) is a unique
+ * violation of the named constraint or index.
+ */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const pg = cause as { code?: string; constraint?: string; message?: string };
+  return (
+    pg.code === "23505" && (pg.constraint === constraint || (pg.message ?? "").includes(constraint))
+  );
+}

@@ -1,6 +1,12 @@
 import { randomInt } from "node:crypto";
 import type { TCreateGroupRequest, ZCreateGroupRequest } from "@cs/contracts";
-import { type GroupDisplay, groupPickupPoints, groupRequests, groups } from "@cs/db";
+import {
+  type GroupDisplay,
+  groupPickupPoints,
+  groupRequests,
+  groups,
+  isUniqueViolation,
+} from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { audit } from "../../platform/audit.ts";
@@ -135,11 +141,8 @@ export async function createGroup(
         return group;
       });
     } catch (error) {
-      const code =
-        (error as { cause?: { code?: string }; code?: string }).cause?.code ??
-        (error as { code?: string }).code;
       // A clash of the random 6-character code: draw another.
-      if (code === "23505" && String(error).includes("groups_code_key") && attempt < 5) {
+      if (isUniqueViolation(error, "groups_code_key") && attempt < 5) {
         continue;
       }
       throw error;

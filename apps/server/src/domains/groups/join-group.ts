@@ -1,5 +1,5 @@
 import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
-import { type DbOrTx, groups, participations, payments } from "@cs/db";
+import { type DbOrTx, groups, isUniqueViolation, participations, payments } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -17,11 +17,6 @@ import { capturedPaymentOf, createRefund } from "../payments/refunds.ts";
 import { type GroupRow, type ParticipationRow, presentParticipation } from "./presenter.ts";
 import { findGroup, groupColumns } from "./repo.ts";
 import { priceForQuantity } from "./tiers.ts";
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return (e.cause?.code ?? e.code) === "23505";
-}
 
 function checkQuantity(group: GroupRow, quantity: number): void {
   if (
@@ -136,7 +131,7 @@ export async function joinGroup(
       return { share, payment, group: reserved };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
+    if (isUniqueViolation(error, "participations_active_key")) {
       throw new AppError("already_joined");
     }
     throw error;

@@ -1,5 +1,5 @@
 import type { TLanguage, TUser } from "@cs/contracts";
-import { users } from "@cs/db";
+import { isUniqueViolation, users } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
 import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
@@ -14,14 +14,6 @@ import { type IssuedSession, revokeAllSessions, startSession } from "./sessions.
 
 export const LOCK_AFTER_FAILURES = 5;
 export const LOCK_MINUTES = 15;
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const cause = (error as { cause?: { code?: string; constraint?: string } }).cause ?? error;
-  const pg = cause as { code?: string; constraint?: string; message?: string };
-  return (
-    pg.code === "23505" && (pg.constraint === constraint || (pg.message ?? "").includes(constraint))
-  );
-}
 
 /**
  * Registers a trader, queues the phone verification SMS and starts a session, in one
