@@ -95,6 +95,14 @@ export const groups = pgTable(
     index("groups_category_idx").on(t.categoryId, t.status),
     index("groups_search_idx").using("gin", t.searchVector),
     index("groups_market_ids_idx").using("gin", t.marketIds),
+    // The other three sorts of the search, each with its keyset tie-breaker.
+    index("groups_status_progress_idx").on(
+      t.status,
+      sql`(${t.paidQty} * 100 / ${t.moq}) desc`,
+      sql`${t.id} desc`,
+    ),
+    index("groups_status_created_idx").on(t.status, sql`${t.createdAt} desc`, sql`${t.id} desc`),
+    index("groups_status_price_idx").on(t.status, t.currentUnitPrice, t.id),
     check("groups_quantities_check", sql`${t.heldQty} >= 0 and ${t.paidQty} >= 0`),
     check("groups_cap_check", sql`${t.cap} is null or ${t.heldQty} + ${t.paidQty} <= ${t.cap}`),
     check("groups_moq_check", sql`${t.moq} > 0 and (${t.cap} is null or ${t.cap} >= ${t.moq})`),
