@@ -13,8 +13,21 @@ import {
 } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { databaseSnapshot } from "../../../test/snapshot.ts";
+import type { Actor } from "../../platform/auth/permissions.ts";
+import { AppError } from "../../platform/errors.ts";
 import { lapseReservations } from "./close-group.ts";
+import { joinMany } from "./join-group.ts";
 import { findGroup } from "./repo.ts";
+
+function actorOf(trader: { id: string }): Actor {
+  return { id: trader.id, role: "trader", staffRole: null, phoneVerified: true, language: "en" };
+}
+
+function problemCode(outcome: { ok: boolean; error?: unknown } | undefined): string | undefined {
+  return outcome && !outcome.ok && outcome.error instanceof AppError
+    ? outcome.error.code
+    : undefined;
+}
 
 let t: TestApp;
 beforeAll(async () => {
@@ -203,6 +216,61 @@ describe("POST /api/v1/groups/:id/join", () => {
       .from(participations)
       .where(eq(participations.groupId, group.id));
     expect(live).toHaveLength(50);
+    await expectLedgerConsistent(t);
+  });
+});
+
+describe("joins written together", () => {
+  it("judges each join of a batch on its own: room in order, duplicates, bad quantities", async () => {
+    const group = await buildGroup(t, { moq: 5, cap: 6, maxPerTrader: 4 });
+    const actors = (await buildTraders(t, 4)).map(actorOf) as [Actor, Actor, Actor, Actor];
+    const [first, again, tooMany, big, small] = await joinMany(t.ctx, [
+      { actor: actors[0], groupId: group.id, quantity: 3, via: {} },
+      { actor: actors[0], groupId: group.id, quantity: 1, via: {} },
+      { actor: actors[1], groupId: group.id, quantity: 5, via: {} },
+      { actor: actors[2], groupId: group.id, quantity: 4, via: {} },
+      { actor: actors[3], groupId: group.id, quantity: 3, via: {} },
+    ]);
+    expect(first?.ok).toBe(true);
+    expect(problemCode(again)).toBe("already_joined");
+    expect(problemCode(tooMany)).toBe("quantity_out_of_range");
+    // 3 of 6 are taken by the first join: 4 does not fit, and the 3 after it still do.
+    expect(problemCode(big)).toBe("group_full");
+    expect(small?.ok).toBe(true);
+    const after = await findGroup(t.ctx.db, group.id);
+    expect(after?.heldQty).toBe(6);
+    const shares = await t.ctx.db
+      .select()
+      .from(participations)
+      .where(eq(participations.groupId, group.id));
+    expect(shares.map((s) => s.quantity).sort()).toEqual([3, 3]);
+    await expectLedgerConsistent(t);
+  });
+
+  it("never sells past either cap when batches over two groups race each other", async () => {
+    const one = await buildGroup(t, { moq: 10, cap: 30 });
+    const two = await buildGroup(t, { moq: 10, cap: 45 });
+    const traders = await buildTraders(t, 120);
+    // Eight batches, as eight server processes would send them, each touching both groups in
+    // a different order.
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      traders.slice(b * 15, b * 15 + 15).flatMap((trader, i) => {
+        const groupIds = (b + i) % 2 === 0 ? [one.id, two.id] : [two.id, one.id];
+        return groupIds.map((groupId) => ({
+          actor: actorOf(trader),
+          groupId,
+          quantity: 1,
+          via: {},
+        }));
+      }),
+    );
+    const outcomes = (await Promise.all(batches.map((batch) => joinMany(t.ctx, batch)))).flat();
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(75);
+    expect(outcomes.filter((o) => !o.ok).map(problemCode)).toEqual(
+      Array.from({ length: 165 }, () => "group_full"),
+    );
+    expect((await findGroup(t.ctx.db, one.id))?.heldQty).toBe(30);
+    expect((await findGroup(t.ctx.db, two.id))?.heldQty).toBe(45);
     await expectLedgerConsistent(t);
   });
 });

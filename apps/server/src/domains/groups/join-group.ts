@@ -1,7 +1,8 @@
 import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
-import { type DbOrTx, groups, isUniqueViolation, participations, payments } from "@cs/db";
-import { and, eq, sql } from "drizzle-orm";
+import { type DbOrTx, groups, participations, payments } from "@cs/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
+import { type Batcher, createBatcher, type Settled } from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -10,7 +11,9 @@ import {
   type CheckoutContext,
   createPendingPayment,
   openCheckout,
+  openCheckouts,
   type PaymentRow,
+  pendingPaymentValues,
   presentPaymentSession,
 } from "../payments/checkout.ts";
 import { capturedPaymentOf, createRefund } from "../payments/refunds.ts";
@@ -36,26 +39,252 @@ function checkQuantity(group: GroupRow, quantity: number): void {
 /** Why a conditional update of an open group matched nothing: closed, or not enough room. */
 async function refusal(db: DbOrTx, groupId: string, quantity: number): Promise<AppError> {
   const group = await findGroup(db, groupId);
-  if (group?.status !== "open" || group.deadline.getTime() <= Date.now()) {
+  // Between the update and this read, room may have come free again: still a refusal.
+  return group
+    ? (refusalFor(group, quantity, 0) ?? new AppError("group_full"))
+    : new AppError("group_not_open");
+}
+
+/** Why `quantity` more cannot be reserved in a group (null if it can), `taken` being spoken for. */
+function refusalFor(group: GroupRow, quantity: number, taken: number): AppError | null {
+  if (group.status !== "open" || group.deadline.getTime() <= Date.now()) {
     return new AppError("group_not_open");
   }
-  const left =
-    group.cap === null ? quantity : Math.max(0, group.cap - group.heldQty - group.paidQty);
-  return new AppError("group_full", `Only ${left} left`, {
-    errors: [{ path: "quantity", message: `at most ${left}` }],
-  });
+  if (group.cap === null) {
+    return null;
+  }
+  const left = Math.max(0, group.cap - group.heldQty - group.paidQty - taken);
+  return quantity <= left
+    ? null
+    : new AppError("group_full", `Only ${left} left`, {
+        errors: [{ path: "quantity", message: `at most ${left}` }],
+      });
 }
 
 function checkoutDescription(group: GroupRow, quantity: number): string {
   return `${quantity} × ${group.display.product.name} (${group.display.product.unit}) · group ${group.code}`;
 }
 
+export interface JoinRequest {
+  actor: Actor;
+  groupId: string;
+  quantity: number;
+  pickupPointId?: string | undefined;
+  method?: TJoinGroupRequest["method"];
+  via: CheckoutContext;
+}
+
+/** Checks a join against the group as last read; returns the pickup point, or throws. */
+function admissible(group: GroupRow | undefined, join: JoinRequest): string {
+  if (!group || group.status === "draft") {
+    throw new AppError("not_found", "No such group");
+  }
+  if (group.status !== "open" || group.deadline.getTime() <= Date.now()) {
+    throw new AppError("group_not_open");
+  }
+  checkQuantity(group, join.quantity);
+  const pickupPointId = join.pickupPointId ?? group.display.pickupPoints[0]?.id;
+  if (!pickupPointId || !group.display.pickupPoints.some((p) => p.id === pickupPointId)) {
+    throw new AppError("unknown_reference", "Pick one of this group's pickup points", {
+      errors: [{ path: "pickupPointId", message: "not a pickup point of this group" }],
+    });
+  }
+  return pickupPointId;
+}
+
+const settle = {
+  fail: (error: unknown): Settled<TJoinGroupResponse> => ({ ok: false, error }),
+};
+
 /**
- * Joins a group: reserves the quantity for the hold time and opens a checkout. The cap holds
- * under any concurrency because the reservation is one conditional UPDATE
- * (`held + paid + q <= cap`), checked by the database against the row it locks.
+ * Joins several groups (or one group several times) in one transaction, for the join batcher.
+ * Each join is judged on its own, in the order given, exactly as it would be alone: a share is
+ * inserted for every admissible join (a trader already in the group gets `already_joined`), the
+ * groups are locked in id order, room is handed out join by join against each group's cap, the
+ * shares that did not fit are removed, and one statement each writes the payments and the
+ * groups' held quantities. The cap holds under any concurrency: the counters are read under the
+ * row lock and the table's check constraint backs it.
  */
-export async function joinGroup(
+export async function joinMany(
+  ctx: AppContext,
+  joins: readonly JoinRequest[],
+): Promise<Settled<TJoinGroupResponse>[]> {
+  const results: (Settled<TJoinGroupResponse> | null)[] = joins.map(() => null);
+  const groupIds = [...new Set(joins.map((j) => j.groupId))];
+  const before = new Map(
+    (await ctx.db.select(groupColumns).from(groups).where(inArray(groups.id, groupIds))).map(
+      (g) => [g.id, g],
+    ),
+  );
+  const candidates: { index: number; join: JoinRequest; pickupPointId: string }[] = [];
+  const seen = new Set<string>();
+  joins.forEach((join, index) => {
+    try {
+      const pickupPointId = admissible(before.get(join.groupId), join);
+      const key = `${join.groupId}:${join.actor.id}`;
+      if (seen.has(key)) {
+        throw new AppError("already_joined");
+      }
+      seen.add(key);
+      candidates.push({ index, join, pickupPointId });
+    } catch (error) {
+      results[index] = settle.fail(error);
+    }
+  });
+  if (candidates.length > 0) {
+    const accepted = await ctx.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(participations)
+        .values(
+          candidates.map(({ join, pickupPointId }) => ({
+            id: newId(),
+            groupId: join.groupId,
+            traderId: join.actor.id,
+            quantity: join.quantity,
+            status: "reserved" as const,
+            pickupPointId,
+            currency: (before.get(join.groupId) as GroupRow).currency,
+            holdExpiresAt: sql`now() + make_interval(mins => ${ctx.config.reservationHoldMinutes})`,
+          })),
+        )
+        .onConflictDoNothing({
+          target: [participations.groupId, participations.traderId],
+          where: sql`status in ('reserved', 'paid', 'ready_for_pickup', 'collected')`,
+        })
+        .returning();
+      const shareOf = new Map(
+        inserted.map((share) => [`${share.groupId}:${share.traderId}`, share]),
+      );
+      // Locked in id order, so two batches touching the same groups never deadlock.
+      const locked = new Map(
+        (
+          await tx
+            .select(groupColumns)
+            .from(groups)
+            .where(inArray(groups.id, [...new Set(inserted.map((share) => share.groupId))]))
+            .orderBy(groups.id)
+            // Not `for update`: the shares just inserted hold key-share locks on their groups
+            // (the foreign key), which `for update` would wait on, batch against batch.
+            .for("no key update")
+        ).map((g) => [g.id, g]),
+      );
+      const taken = new Map<string, number>();
+      const kept: { index: number; join: JoinRequest; share: ParticipationRow; group: GroupRow }[] =
+        [];
+      const dropped: string[] = [];
+      for (const { index, join } of candidates) {
+        const share = shareOf.get(`${join.groupId}:${join.actor.id}`);
+        const group = locked.get(join.groupId);
+        if (!share || !group) {
+          results[index] = settle.fail(new AppError("already_joined"));
+          continue;
+        }
+        const spoken = taken.get(group.id) ?? 0;
+        const refused = refusalFor(group, join.quantity, spoken);
+        if (refused) {
+          results[index] = settle.fail(refused);
+          dropped.push(share.id);
+          continue;
+        }
+        taken.set(group.id, spoken + join.quantity);
+        kept.push({ index, join, share, group });
+      }
+      if (dropped.length > 0) {
+        await tx.delete(participations).where(inArray(participations.id, dropped));
+      }
+      if (kept.length === 0) {
+        return [];
+      }
+      // The price in force as the checkout opens; the close settles everyone at the final tier.
+      const created = await tx
+        .insert(payments)
+        .values(
+          kept.map(({ join, share, group }) =>
+            pendingPaymentValues(ctx, {
+              participationId: share.id,
+              traderId: join.actor.id,
+              groupId: group.id,
+              quantity: join.quantity,
+              unitPrice: group.currentUnitPrice,
+              currency: group.currency,
+              method: join.method,
+            }),
+          ),
+        )
+        .returning();
+      const held = [...taken].map(([id, qty]) => ({ id, qty }));
+      await tx.execute(sql`
+        update groups g set held_qty = g.held_qty + v.qty
+        from jsonb_to_recordset(${JSON.stringify(held)}::jsonb) as v(id uuid, qty integer)
+        where g.id = v.id`);
+      const paymentOf = new Map(created.map((p) => [p.participationId, p]));
+      return kept.map((k) => ({ ...k, payment: paymentOf.get(k.share.id) as PaymentRow }));
+    });
+    const opened = await openCheckouts(
+      ctx,
+      accepted.map(({ payment, group, join }) => ({
+        payment,
+        description: checkoutDescription(group, join.quantity),
+        via: join.via,
+      })),
+    );
+    accepted.forEach(({ index, share }, i) => {
+      results[index] = {
+        ok: true,
+        value: {
+          participation: presentParticipation(share),
+          payment: presentPaymentSession(opened[i] as PaymentRow, share.holdExpiresAt),
+        },
+      };
+    });
+  }
+  return results.map((r) => r ?? settle.fail(new Error("join left unanswered")));
+}
+
+const batchers = new WeakMap<AppContext, Batcher<JoinRequest, TJoinGroupResponse>>();
+
+/** The process's join batcher for an app (tests run several apps in one process). */
+function joinBatcher(ctx: AppContext): Batcher<JoinRequest, TJoinGroupResponse> {
+  let batcher = batchers.get(ctx);
+  if (!batcher) {
+    batcher = createBatcher({
+      maxInFlight: JOIN_BATCHES_IN_FLIGHT,
+      maxBatch: JOIN_BATCH_SIZE,
+      run: async (joins) => {
+        try {
+          return await joinMany(ctx, joins);
+        } catch (error) {
+          if (joins.length === 1) {
+            throw error;
+          }
+          joins[0]?.via.log?.warn({ err: error, joins: joins.length }, "join batch retried alone");
+          // A batch that failed as a whole (a lost connection, say) is tried join by join, so
+          // one bad join can never fail the others.
+          return Promise.all(
+            joins.map((join) =>
+              joinMany(ctx, [join]).then(
+                ([result]) => result ?? settle.fail(new Error("join left unanswered")),
+                settle.fail,
+              ),
+            ),
+          );
+        }
+      },
+    });
+    batchers.set(ctx, batcher);
+  }
+  return batcher;
+}
+
+/** How many join batches one process runs at once, and how many joins one batch takes. */
+const JOIN_BATCHES_IN_FLIGHT = 2;
+const JOIN_BATCH_SIZE = 256;
+
+/**
+ * Joins a group: reserves the quantity for the hold time and opens a checkout. Joins arriving
+ * together are written together (see `joinMany`); each is answered as if it had come alone.
+ */
+export function joinGroup(
   ctx: AppContext,
   actor: Actor,
   groupId: string,
@@ -66,86 +295,7 @@ export async function joinGroup(
   },
   via: CheckoutContext = {},
 ): Promise<TJoinGroupResponse> {
-  const group = await findGroup(ctx.db, groupId);
-  if (!group || group.status === "draft") {
-    throw new AppError("not_found", "No such group");
-  }
-  if (group.status !== "open" || group.deadline.getTime() <= Date.now()) {
-    throw new AppError("group_not_open");
-  }
-  checkQuantity(group, input.quantity);
-  const pickupPointId = input.pickupPointId ?? group.display.pickupPoints[0]?.id;
-  if (!pickupPointId || !group.display.pickupPoints.some((p) => p.id === pickupPointId)) {
-    throw new AppError("unknown_reference", "Pick one of this group's pickup points", {
-      errors: [{ path: "pickupPointId", message: "not a pickup point of this group" }],
-    });
-  }
-  const q = input.quantity;
-  let result: { share: ParticipationRow; payment: PaymentRow; group: GroupRow };
-  try {
-    result = await ctx.db.transaction(async (tx) => {
-      // The share and its payment first, the conditional reservation last: the hot group row is
-      // then locked only from that one statement to the commit.
-      const [share] = await tx
-        .insert(participations)
-        .values({
-          id: newId(),
-          groupId,
-          traderId: actor.id,
-          quantity: q,
-          status: "reserved",
-          pickupPointId,
-          currency: group.currency,
-          holdExpiresAt: sql`now() + make_interval(mins => ${ctx.config.reservationHoldMinutes})`,
-        })
-        .returning();
-      if (!share) {
-        throw new Error("insert returned no row");
-      }
-      // The price in force as the checkout opens; the close settles everyone at the final tier.
-      const payment = await createPendingPayment(tx, ctx, {
-        participationId: share.id,
-        traderId: actor.id,
-        groupId,
-        quantity: q,
-        unitPrice: group.currentUnitPrice,
-        currency: group.currency,
-        method: input.method,
-        fresh: true,
-      });
-      const [reserved] = await tx
-        .update(groups)
-        .set({ heldQty: sql`${groups.heldQty} + ${q}` })
-        .where(
-          and(
-            eq(groups.id, groupId),
-            eq(groups.status, "open"),
-            sql`${groups.deadline} > now()`,
-            sql`(${groups.cap} is null or ${groups.heldQty} + ${groups.paidQty} + ${q} <= ${groups.cap})`,
-          ),
-        )
-        .returning(groupColumns);
-      if (!reserved) {
-        throw await refusal(tx, groupId, q);
-      }
-      return { share, payment, group: reserved };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "participations_active_key")) {
-      throw new AppError("already_joined");
-    }
-    throw error;
-  }
-  const payment = await openCheckout(
-    ctx,
-    result.payment,
-    checkoutDescription(result.group, q),
-    via,
-  );
-  return {
-    participation: presentParticipation(result.share),
-    payment: presentPaymentSession(payment, result.share.holdExpiresAt),
-  };
+  return joinBatcher(ctx).submit({ actor, groupId, ...input, via });
 }
 
 async function lockOwnShare(

@@ -1,10 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { TPaymentMethod } from "@cs/contracts";
 import { type Database, type DbOrTx, sandboxRefunds, sandboxTransactions } from "@cs/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../../platform/errors.ts";
 import { enqueue } from "../../../platform/outbox.ts";
-import type { PaymentProvider, ProviderTransaction, VerifiedWebhook } from "./types.ts";
+import type {
+  CheckoutPage,
+  CheckoutRequest,
+  PaymentProvider,
+  ProviderTransaction,
+  VerifiedWebhook,
+} from "./types.ts";
 
 export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature";
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -47,6 +53,7 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
   };
 
   const provider: PaymentProvider & {
+    initCheckouts(inputs: readonly CheckoutRequest[]): Promise<CheckoutPage[]>;
     decide(
       id: string,
       decision: { approve: boolean; method: TPaymentMethod },
@@ -57,40 +64,57 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
     name: "sandbox",
 
     async initCheckout(input) {
-      maybeFail();
-      const id = `sbx_${randomBytes(12).toString("hex")}`;
-      const [row] = await deps.db
-        .insert(sandboxTransactions)
-        .values({
-          id,
-          merchantReference: input.merchantReference,
-          amount: input.amount,
-          currency: input.currency,
-          description: input.description,
-          method: input.method ?? null,
-          status: "created",
-          returnUrl: input.returnUrl,
-          webhookUrl: input.webhookUrl,
-        })
-        .onConflictDoNothing({ target: sandboxTransactions.merchantReference })
-        .returning();
-      // The same merchant reference twice is the same checkout (an idempotent retry).
-      const existing =
-        row ??
-        (
-          await deps.db
-            .select()
-            .from(sandboxTransactions)
-            .where(eq(sandboxTransactions.merchantReference, input.merchantReference))
-        )[0];
-      if (!existing) {
+      const [page] = await provider.initCheckouts([input]);
+      if (!page) {
         throw new Error("sandbox checkout not created");
       }
-      return {
-        providerRef: existing.id,
-        // Embedded in the app, the sandbox serves its page on the host the trader returns to.
-        checkoutUrl: `${new URL(existing.returnUrl).origin}/sandbox/checkout/${existing.id}`,
-      };
+      return page;
+    },
+
+    async initCheckouts(inputs) {
+      maybeFail();
+      const created = await deps.db
+        .insert(sandboxTransactions)
+        .values(
+          inputs.map((input) => ({
+            id: `sbx_${randomBytes(12).toString("hex")}`,
+            merchantReference: input.merchantReference,
+            amount: input.amount,
+            currency: input.currency,
+            description: input.description,
+            method: input.method ?? null,
+            status: "created" as const,
+            returnUrl: input.returnUrl,
+            webhookUrl: input.webhookUrl,
+          })),
+        )
+        .onConflictDoNothing({ target: sandboxTransactions.merchantReference })
+        .returning();
+      const byReference = new Map(created.map((row) => [row.merchantReference, row]));
+      // The same merchant reference twice is the same checkout (an idempotent retry).
+      const retried = inputs
+        .map((input) => input.merchantReference)
+        .filter((ref) => !byReference.has(ref));
+      if (retried.length > 0) {
+        const existing = await deps.db
+          .select()
+          .from(sandboxTransactions)
+          .where(inArray(sandboxTransactions.merchantReference, retried));
+        for (const row of existing) {
+          byReference.set(row.merchantReference, row);
+        }
+      }
+      return inputs.map((input) => {
+        const row = byReference.get(input.merchantReference);
+        if (!row) {
+          throw new Error("sandbox checkout not created");
+        }
+        return {
+          providerRef: row.id,
+          // Embedded in the app, the sandbox serves its page on the host the trader returns to.
+          checkoutUrl: `${new URL(row.returnUrl).origin}/sandbox/checkout/${row.id}`,
+        };
+      });
     },
 
     async verify(providerRef) {

@@ -22,17 +22,27 @@ export interface VerifiedWebhook {
  * The one interface every payment provider implements (sandbox, Paynow, Flutterwave): the rest
  * of the platform never knows which one it talks to.
  */
+export interface CheckoutRequest {
+  merchantReference: string;
+  amount: number;
+  currency: TCurrency;
+  description: string;
+  method?: TPaymentMethod | undefined;
+  returnUrl: string;
+  webhookUrl: string;
+}
+
+export interface CheckoutPage {
+  providerRef: string;
+  checkoutUrl: string;
+}
+
 export interface PaymentProvider {
   readonly name: string;
-  initCheckout(input: {
-    merchantReference: string;
-    amount: number;
-    currency: TCurrency;
-    description: string;
-    method?: TPaymentMethod | undefined;
-    returnUrl: string;
-    webhookUrl: string;
-  }): Promise<{ providerRef: string; checkoutUrl: string }>;
+  /** Opens a hosted checkout; the same merchant reference twice is the same checkout. */
+  initCheckout(input: CheckoutRequest): Promise<CheckoutPage>;
+  /** Many checkouts in one call, for a provider that can (answers in the order asked). */
+  initCheckouts?(inputs: readonly CheckoutRequest[]): Promise<CheckoutPage[]>;
   verify(providerRef: string): Promise<ProviderTransaction>;
   refund(input: {
     providerRef: string;

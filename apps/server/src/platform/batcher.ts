@@ -1,0 +1,65 @@
+/** One item's outcome in a batch: its value, or the error to reject its caller with. */
+export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+export interface Batcher<I, O> {
+  submit(item: I): Promise<O>;
+}
+
+/**
+ * Runs items in batches, the way a database does group commit: while fewer than `maxInFlight`
+ * batches are running, an item starts at once (alone, when the server is quiet); items that
+ * arrive while all slots are busy wait and go together in the next batch. Nothing waits on a
+ * timer, so a quiet server adds no latency, and a busy one sends one statement for many callers.
+ *
+ * `run` answers every item (in order); if it throws, every item of that batch gets the error.
+ */
+export function createBatcher<I, O>(options: {
+  maxInFlight: number;
+  maxBatch: number;
+  run(items: readonly I[]): Promise<Settled<O>[]>;
+}): Batcher<I, O> {
+  type Waiting = { item: I; resolve(value: O): void; reject(error: unknown): void };
+  const queue: Waiting[] = [];
+  let inFlight = 0;
+
+  const pump = () => {
+    while (inFlight < options.maxInFlight && queue.length > 0) {
+      const batch = queue.splice(0, options.maxBatch);
+      inFlight += 1;
+      void options
+        .run(batch.map((w) => w.item))
+        .then(
+          (results) => {
+            batch.forEach((waiting, i) => {
+              const result = results[i];
+              if (!result) {
+                waiting.reject(new Error("batch returned no result for an item"));
+              } else if (result.ok) {
+                waiting.resolve(result.value);
+              } else {
+                waiting.reject(result.error);
+              }
+            });
+          },
+          (error: unknown) => {
+            for (const waiting of batch) {
+              waiting.reject(error);
+            }
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+        });
+    }
+  };
+
+  return {
+    submit(item) {
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
