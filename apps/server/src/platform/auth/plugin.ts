@@ -1,7 +1,8 @@
 import { type Database, users } from "@cs/db";
-import { eq } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { type Batcher, createBatcher } from "../batcher.ts";
 import { AppError } from "../errors.ts";
 import { type Actor, hasPermission, type Permission } from "./permissions.ts";
 import type { AccessTokens } from "./tokens.ts";
@@ -68,6 +69,42 @@ export const authPlugin = fp(
   },
 );
 
+const userColumns = {
+  id: users.id,
+  role: users.role,
+  staffRole: users.staffRole,
+  phoneVerifiedAt: users.phoneVerifiedAt,
+  language: users.language,
+  disabled: users.disabled,
+};
+type UserRow = { [K in keyof typeof userColumns]: (typeof users.$inferSelect)[K] };
+
+const loaders = new WeakMap<Database, Batcher<string, UserRow | undefined>>();
+
+/**
+ * The user behind each token is read on every request (a disabled account stops at once), and
+ * requests that arrive together share one read.
+ */
+function userLoader(db: Database): Batcher<string, UserRow | undefined> {
+  let loader = loaders.get(db);
+  if (!loader) {
+    loader = createBatcher({
+      maxInFlight: 4,
+      maxBatch: 500,
+      run: async (ids) => {
+        const rows = await db
+          .select(userColumns)
+          .from(users)
+          .where(inArray(users.id, [...new Set(ids)]));
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => ({ ok: true, value: byId.get(id) }));
+      },
+    });
+    loaders.set(db, loader);
+  }
+  return loader;
+}
+
 async function authenticate(
   request: FastifyRequest,
   db: Database,
@@ -82,17 +119,7 @@ async function authenticate(
     throw new AppError("token_invalid");
   }
   const userId = await tokens.verify(match[1]);
-  const [user] = await db
-    .select({
-      id: users.id,
-      role: users.role,
-      staffRole: users.staffRole,
-      phoneVerifiedAt: users.phoneVerifiedAt,
-      language: users.language,
-      disabled: users.disabled,
-    })
-    .from(users)
-    .where(eq(users.id, userId));
+  const user = await userLoader(db).submit(userId);
   if (!user || user.disabled) {
     throw new AppError("token_invalid");
   }
