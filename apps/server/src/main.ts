@@ -11,6 +11,7 @@ import {
   openConfiguredDatabase,
   outboxHandlers,
   setListeningPort,
+  workerContext,
 } from "./runtime.ts";
 
 /** Starts what ROLE names: the HTTP API, the worker, or both (the default). */
@@ -50,11 +51,18 @@ async function main(): Promise<void> {
       ctx.realtime = realtime;
       stops.push(() => realtime.close());
     }
-    const worker = startOutboxWorker(ctx.db, outboxHandlers(ctx), log, config.outboxPollMs);
-    const scheduler = startScheduler(workerJobs(ctx, log), log);
+    const work = await workerContext(ctx);
+    const worker = startOutboxWorker(
+      work.ctx.db,
+      outboxHandlers(work.ctx),
+      log,
+      config.outboxPollMs,
+    );
+    const scheduler = startScheduler(workerJobs(work.ctx, log), log);
     stops.push(
       () => scheduler.stop(),
       () => worker.stop(),
+      () => work.close(),
     );
   }
   log.info(

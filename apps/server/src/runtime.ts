@@ -14,10 +14,33 @@ import type { AppContext } from "./platform/context.ts";
 import type { OutboxHandlers } from "./platform/outbox.ts";
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
-export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+export function openConfiguredDatabase(
+  config: Config,
+  poolSize = config.databasePoolSize,
+): Promise<DatabaseHandle> {
   return config.databaseUrl
-    ? openDatabase({ kind: "postgres", url: config.databaseUrl, poolSize: config.databasePoolSize })
+    ? openDatabase({ kind: "postgres", url: config.databaseUrl, poolSize })
     : openDatabase({ kind: "pglite", dataDir: path.join(config.dataDir, "pglite") });
+}
+
+/**
+ * The context the outbox worker and the jobs run on. Beside the API on PostgreSQL it gets its
+ * own small pool (WORKER_DATABASE_POOL_SIZE), so a burst of requests holding every API
+ * connection cannot starve the deliveries (progress pushes, webhooks, SMS) that the burst
+ * itself creates. PGlite has one connection, which both share.
+ */
+export async function workerContext(
+  api: AppContext,
+): Promise<{ ctx: AppContext; close(): Promise<void> }> {
+  if (api.config.role !== "all" || api.database.kind !== "postgres") {
+    return { ctx: api, close: async () => {} };
+  }
+  const database = await openConfiguredDatabase(api.config, api.config.workerDatabasePoolSize);
+  const ctx = createContext(api.config, database);
+  // The same addresses (set once the API listens) and the same sockets.
+  ctx.urls = api.urls;
+  ctx.realtime = api.realtime;
+  return { ctx, close: () => database.close() };
 }
 
 /** Everything the routes and workers share, over an open database. */

@@ -23,6 +23,7 @@ const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(3),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
@@ -94,6 +95,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    workerDatabasePoolSize: env.WORKER_DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     logLevel: env.LOG_LEVEL,

@@ -54,6 +54,32 @@ describe("outbox", () => {
     expect(delivered).not.toContain("rolled-back");
   });
 
+  it("pushes a state once for identical pushes in one batch, and sends every message", async () => {
+    const pushed: string[] = [];
+    const { delivered, handlers } = recordingHandlers();
+    handlers["realtime.group"] = async ({ groupId }) => {
+      pushed.push(groupId);
+    };
+    const before = await t.ctx.db.select({ id: outboxEvents.id }).from(outboxEvents);
+    for (const groupId of ["g1", "g1", "g2", "g1"]) {
+      await enqueue(t.ctx.db, "realtime.group", { groupId });
+      await enqueue(t.ctx.db, "sms.send", { to: `to-${groupId}`, body: "hi", purpose: "test" });
+    }
+    await drain(handlers);
+    expect(pushed.sort()).toEqual(["g1", "g2"]);
+    expect(delivered.filter((to) => to.startsWith("to-g")).sort()).toEqual([
+      "to-g1",
+      "to-g1",
+      "to-g1",
+      "to-g2",
+    ]);
+    const pending = await t.ctx.db
+      .select({ id: outboxEvents.id })
+      .from(outboxEvents)
+      .where(sql`delivered_at is null and dead_at is null`);
+    expect(pending.filter((e) => !before.some((b) => b.id === e.id))).toEqual([]);
+  });
+
   it("retries a failed delivery later with backoff, then gives up and keeps it for admins", async () => {
     const { handlers } = recordingHandlers((to) => to === "flaky");
     await enqueue(t.ctx.db, "sms.send", { to: "flaky", body: "hi", purpose: "test" });

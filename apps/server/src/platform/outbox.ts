@@ -47,16 +47,23 @@ type ClaimedEvent = {
 };
 
 /**
+ * Topics whose handler pushes the current state of something (a group's progress, a payment's
+ * status): several such events with the same payload in one batch need only one push.
+ */
+const COLLAPSIBLE: ReadonlySet<OutboxTopic> = new Set(["realtime.group", "realtime.user"]);
+
+/**
  * Claims up to `limit` due events and runs their handlers. Claiming is one statement with
  * `FOR UPDATE SKIP LOCKED` that leases the rows (pushes `available_at` forward), so several
  * workers share the work and a worker that dies mid-batch only delays its events by the lease.
- * Handlers run outside any transaction. Returns how many events were handled.
+ * Handlers run outside any transaction; the delivered events are marked in one statement.
+ * Returns how many events were handled.
  */
 export async function deliverOutboxBatch(
   db: Database,
   handlers: OutboxHandlers,
   log?: Logger,
-  limit = 20,
+  limit = 100,
 ): Promise<number> {
   const claimed = await queryRows<ClaimedEvent>(
     db,
@@ -72,29 +79,47 @@ export async function deliverOutboxBatch(
     )
     returning id, topic, payload, attempts`,
   );
+  claimed.sort((a, b) => a.id - b.id);
+  // Events in the order they were written; identical state pushes run once, at the last one.
+  const runs = new Map<string, ClaimedEvent[]>();
   for (const event of claimed) {
+    const key = COLLAPSIBLE.has(event.topic as OutboxTopic)
+      ? `${event.topic}:${JSON.stringify(event.payload)}`
+      : `#${event.id}`;
+    const same = runs.get(key) ?? [];
+    runs.delete(key);
+    runs.set(key, [...same, event]);
+  }
+  const delivered: number[] = [];
+  for (const events of runs.values()) {
+    const event = events.at(-1) as ClaimedEvent;
     const handler = handlers[event.topic as OutboxTopic] as OutboxHandler<OutboxTopic> | undefined;
     try {
       if (!handler) {
         throw new Error(`no handler for topic ${event.topic}`);
       }
       await handler(event.payload as unknown as OutboxTopics[OutboxTopic], event);
-      await db.execute(
-        sql`update outbox_events set delivered_at = now(), last_error = null where id = ${event.id}`,
-      );
+      delivered.push(...events.map((e) => e.id));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const dead = event.attempts >= OUTBOX_MAX_ATTEMPTS;
-      log?.warn(
-        { eventId: event.id, topic: event.topic, err: message, dead },
-        "outbox delivery failed",
-      );
-      await db.execute(sql`
-        update outbox_events set last_error = ${message.slice(0, 2000)},
-          available_at = now() + make_interval(secs => ${backoffSeconds(event.attempts)}),
-          dead_at = ${dead ? sql`now()` : sql`null`}
-        where id = ${event.id}`);
+      for (const failed of events) {
+        const dead = failed.attempts >= OUTBOX_MAX_ATTEMPTS;
+        log?.warn(
+          { eventId: failed.id, topic: failed.topic, err: message, dead },
+          "outbox delivery failed",
+        );
+        await db.execute(sql`
+          update outbox_events set last_error = ${message.slice(0, 2000)},
+            available_at = now() + make_interval(secs => ${backoffSeconds(failed.attempts)}),
+            dead_at = ${dead ? sql`now()` : sql`null`}
+          where id = ${failed.id}`);
+      }
     }
+  }
+  if (delivered.length > 0) {
+    await db.execute(sql`
+      update outbox_events set delivered_at = now(), last_error = null
+      where id = any(${`{${delivered.join(",")}}`}::bigint[])`);
   }
   return claimed.length;
 }
