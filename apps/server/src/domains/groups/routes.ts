@@ -11,7 +11,7 @@ import {
   ZPaymentMethod,
   ZPaymentSession,
 } from "@cs/contracts";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
@@ -27,6 +27,18 @@ import { currentZwgRate, findGroup, liveParticipationsOf } from "./repo.ts";
 import { searchGroups } from "./search.ts";
 
 const ZId = z.object({ id: z.uuid() });
+
+/** `br` or `gzip` when the client accepts it (and has not refused it with q=0), else none. */
+export function preferredEncoding(header: string | string[] | undefined): "br" | "gzip" | null {
+  const accepted = new Set(
+    (Array.isArray(header) ? header.join(",") : (header ?? ""))
+      .split(",")
+      .map((part) => part.trim().toLowerCase().split(";"))
+      .filter(([, q]) => !/^\s*q=0(\.0*)?\s*$/.test(q ?? ""))
+      .map(([name]) => name?.trim()),
+  );
+  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : null;
+}
 const tags = ["groups"];
 const security = [{ bearer: [] }];
 
@@ -72,7 +84,21 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         response: { 200: ZGroupList },
       },
     },
-    async (request) => searchGroups(ctx, request.actor, request.query),
+    async (request, reply) => {
+      const { shared, list } = await searchGroups(ctx, request.actor, request.query);
+      if (!shared) {
+        return list;
+      }
+      // The shared page goes out as it was checked (against ZGroupList) and compressed once for
+      // everyone; a string or a buffer skips the per-request serialiser and compression.
+      const raw = reply as unknown as FastifyReply;
+      const encoding = preferredEncoding(request.headers["accept-encoding"]);
+      raw.header("vary", "accept-encoding").type("application/json; charset=utf-8");
+      if (!encoding) {
+        return raw.send(shared.json);
+      }
+      return raw.header("content-encoding", encoding).send(shared.encode(encoding));
+    },
   );
 
   app.get(

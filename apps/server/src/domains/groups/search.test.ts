@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { TGroup } from "@cs/contracts";
 import { groups, pickupPoints } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrader } from "../../../test/factories.ts";
 import { buildGroup, join } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
+import { preferredEncoding } from "./routes.ts";
 import { toPrefixQuery } from "./search.ts";
 
 let t: TestApp;
@@ -148,5 +150,51 @@ describe("shared search results", () => {
     } finally {
       await cached.close();
     }
+  });
+});
+
+describe("one body for everyone without a share on the page", () => {
+  it("sends the same page, compressed as asked, to visitors and to traders with no share in it", async () => {
+    const url = "/api/v1/groups?q=search%20probe&limit=5";
+    const plain = await t.app.inject({ url });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers["content-type"]).toMatch(/^application\/json/);
+    // serverTime is when the page was made; the rest must be the same for everyone.
+    const timeless = (body: string) =>
+      JSON.parse(body, (key, value) => (key === "serverTime" ? undefined : value)) as {
+        items: TGroup[];
+      };
+    const expected = timeless(plain.body);
+    expect(expected.items.length).toBeGreaterThan(0);
+
+    const gzip = await t.app.inject({ url, headers: { "accept-encoding": "gzip, deflate" } });
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gzip.headers.vary).toMatch(/accept-encoding/);
+    expect(timeless(gunzipSync(gzip.rawPayload).toString("utf8"))).toEqual(expected);
+
+    const br = await t.app.inject({ url, headers: { "accept-encoding": "gzip, br" } });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(timeless(brotliDecompressSync(br.rawPayload).toString("utf8"))).toEqual(expected);
+
+    const trader = await buildTrader(t);
+    const signedIn = await t.app.inject({ url, headers: trader.authorization });
+    expect(timeless(signedIn.body)).toEqual(expected);
+
+    // Once the trader joins one of these groups, their page is their own.
+    const first = expected.items[0] as TGroup;
+    expect((await join(t, trader.authorization, first.id, 1)).statusCode).toBe(201);
+    const own = await t.app.inject({ url, headers: trader.authorization });
+    const mine = own.json<{ items: TGroup[] }>().items.find((g) => g.id === first.id);
+    expect(mine?.myParticipation?.quantity).toBe(1);
+    expect(
+      (await t.app.inject({ url })).json<{ items: TGroup[] }>().items[0]?.myParticipation,
+    ).toBeNull();
+  });
+
+  it("honours a refused encoding", () => {
+    expect(preferredEncoding("br;q=0, gzip")).toBe("gzip");
+    expect(preferredEncoding("gzip;q=0")).toBeNull();
+    expect(preferredEncoding(undefined)).toBeNull();
+    expect(preferredEncoding("identity")).toBeNull();
   });
 });

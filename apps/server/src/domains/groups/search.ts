@@ -1,4 +1,5 @@
-import type { TGroup, ZGroupSearchQuery } from "@cs/contracts";
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from "node:zlib";
+import { ZGroupList, type ZGroupSearchQuery } from "@cs/contracts";
 import { groups } from "@cs/db";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
@@ -6,10 +7,11 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { supplierIdsOfUser } from "../catalog/service.ts";
-import { type GroupRow, presentGroup } from "./presenter.ts";
+import { type GroupRow, type ParticipationRow, presentGroup } from "./presenter.ts";
 import { currentZwgRate, groupColumns, liveParticipationsOf } from "./repo.ts";
 
 type SearchQuery = z.output<typeof ZGroupSearchQuery>;
+type TGroupList = z.output<typeof ZGroupList>;
 type Sort = SearchQuery["sort"];
 
 const progress = sql<number>`(${groups.paidQty} * 100 / ${groups.moq})`;
@@ -60,21 +62,81 @@ export function toPrefixQuery(q: string): string | null {
 }
 
 const CACHE_ENTRIES = 500;
-type Shared = Map<string, { at: number; rows: Promise<GroupRow[]> }>;
+
+/**
+ * A page of public results as everyone without a share in it sees it: the rows (for the
+ * personal views), the response checked against its schema once, and its JSON and compressed
+ * forms, each made the first time it is asked for. Its `serverTime` is when the page was made,
+ * at most SEARCH_CACHE_MS ago.
+ */
+export class SharedPage {
+  readonly json: string;
+  private readonly encoded = new Map<"br" | "gzip", Buffer>();
+
+  constructor(
+    readonly rows: GroupRow[],
+    readonly limit: number,
+    readonly sort: Sort,
+    readonly zwgPerUsdMicros: number | null,
+  ) {
+    this.json = JSON.stringify(ZGroupList.parse(pageOf(this, null, new Map(), () => false)));
+  }
+
+  /** The body in the encoding asked for (`br` or `gzip`), compressed once per page. */
+  encode(encoding: "br" | "gzip"): Buffer {
+    let body = this.encoded.get(encoding);
+    if (!body) {
+      body =
+        encoding === "br"
+          ? brotliCompressSync(this.json, {
+              params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 },
+            })
+          : gzipSync(this.json, { level: 6 });
+      this.encoded.set(encoding, body);
+    }
+    return body;
+  }
+}
+
+function pageOf(
+  shared: SharedPage,
+  actor: Actor | null,
+  mine: Map<string, ParticipationRow>,
+  manages: (group: GroupRow) => boolean,
+): TGroupList {
+  const page = shared.rows.slice(0, shared.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((group) =>
+      presentGroup(group, {
+        actor,
+        mine: mine.get(group.id) ?? null,
+        manages: manages(group),
+        zwgPerUsdMicros: shared.zwgPerUsdMicros,
+      }),
+    ),
+    nextCursor:
+      shared.rows.length > shared.limit && last
+        ? encodeCursor(SORTS[shared.sort].value(last), last.id)
+        : null,
+  };
+}
+
+type Shared = Map<string, { at: number; page: Promise<SharedPage> }>;
 /** One cache per running app (tests run several apps, on different databases, in one process). */
 const caches = new WeakMap<AppContext, Shared>();
 
 /**
  * Public search results, shared for a moment: the same browse page asked for by many traders in
- * the same second is read once. Personal fields (my share, what I manage) are added after, per
- * viewer. The window is SEARCH_CACHE_MS (1 s by default; 0 turns it off); live progress on a
- * group's own page comes over the socket, not from here.
+ * the same second is read, presented and compressed once. Personal fields (my share, what I
+ * manage) are added after, per viewer. The window is SEARCH_CACHE_MS (1 s by default; 0 turns
+ * it off); live progress on a group's own page comes over the socket, not from here.
  */
 async function sharedResults(
   ctx: AppContext,
   key: string,
-  load: () => Promise<GroupRow[]>,
-): Promise<GroupRow[]> {
+  load: () => Promise<SharedPage>,
+): Promise<SharedPage> {
   const ttlMs = ctx.config.searchCacheMs;
   if (ttlMs <= 0) {
     return load();
@@ -88,20 +150,20 @@ async function sharedResults(
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && now - hit.at < ttlMs) {
-    return hit.rows;
+    return hit.page;
   }
-  // A real promise of the rows: a Drizzle query is a lazy thenable that runs again each time it
-  // is awaited, so it must not be cached as it is.
-  const rows = Promise.resolve().then(load);
-  cache.set(key, { at: now, rows });
-  rows.catch(() => shared.delete(key));
+  // A real promise: a Drizzle query is a lazy thenable that runs again each time it is awaited,
+  // so it must not be cached as it is.
+  const page = Promise.resolve().then(load);
+  cache.set(key, { at: now, page });
+  page.catch(() => shared.delete(key));
   if (cache.size > CACHE_ENTRIES) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) {
       cache.delete(oldest);
     }
   }
-  return rows;
+  return page;
 }
 
 /**
@@ -112,7 +174,7 @@ export async function searchGroups(
   ctx: AppContext,
   actor: Actor | null,
   query: SearchQuery,
-): Promise<{ items: TGroup[]; nextCursor: string | null }> {
+): Promise<{ shared: SharedPage; list: null } | { shared: null; list: TGroupList }> {
   const sort = SORTS[query.sort];
   const filters: SQL[] = [eq(groups.status, query.status ?? "open")];
   if (query.status === "draft") {
@@ -173,46 +235,43 @@ export async function searchGroups(
   }
   const order =
     sort.dir === "asc" ? [asc(sort.key), asc(groups.id)] : [desc(sort.key), desc(groups.id)];
-  const load = () =>
-    ctx.db
-      .select(groupColumns)
-      .from(groups)
-      .where(and(...filters))
-      .orderBy(...order)
-      .limit(query.limit + 1);
+  const load = async () => {
+    const [rows, rate] = await Promise.all([
+      ctx.db
+        .select(groupColumns)
+        .from(groups)
+        .where(and(...filters))
+        .orderBy(...order)
+        .limit(query.limit + 1),
+      currentZwgRate(ctx.db),
+    ]);
+    return new SharedPage(rows, query.limit, query.sort, rate);
+  };
   // Drafts differ per viewer; every other result is the same for everyone and may be shared.
-  const rows =
+  const shared =
     query.status === "draft" ? await load() : await sharedResults(ctx, JSON.stringify(query), load);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const [mine, managed, rate] = await Promise.all([
-    actor?.role === "trader"
-      ? liveParticipationsOf(
-          ctx.db,
-          actor.id,
-          page.map((g) => g.id),
-        )
-      : new Map(),
+  const ids = shared.rows.slice(0, query.limit).map((g) => g.id);
+  const [mine, managed] = await Promise.all([
+    actor?.role === "trader" ? liveParticipationsOf(ctx.db, actor.id, ids) : new Map(),
     actor?.role === "supplier"
       ? supplierIdsOfUser(ctx.db, actor.id)
       : Promise.resolve([] as string[]),
-    currentZwgRate(ctx.db),
   ]);
   const adminManages =
     actor?.role === "admin" &&
     (actor.staffRole === "superadmin" || actor.staffRole === "moderator");
+  const supplierManages = actor?.staffRole === "owner" || actor?.staffRole === "manager";
+  // A trader with no share on the page sees exactly what a visitor sees.
+  if (actor === null || (actor.role === "trader" && mine.size === 0)) {
+    return { shared, list: null };
+  }
   return {
-    items: page.map((group) =>
-      presentGroup(group, {
-        actor,
-        mine: mine.get(group.id) ?? null,
-        manages:
-          adminManages ||
-          (managed.includes(group.supplierId) &&
-            (actor?.staffRole === "owner" || actor?.staffRole === "manager")),
-        zwgPerUsdMicros: rate,
-      }),
+    shared: null,
+    list: pageOf(
+      shared,
+      actor,
+      mine,
+      (group) => adminManages || (supplierManages && managed.includes(group.supplierId)),
     ),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(sort.value(last), last.id) : null,
   };
 }
