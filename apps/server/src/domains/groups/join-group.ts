@@ -1,5 +1,5 @@
 import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
-import { type DbOrTx, groups, participations, payments } from "@cs/db";
+import { type DbOrTx, groups, participations, payments, queryRows } from "@cs/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import { type Batcher, createBatcher, type Settled } from "../../platform/batcher.ts";
@@ -92,6 +92,117 @@ function admissible(group: GroupRow | undefined, join: JoinRequest): string {
   return pickupPointId;
 }
 
+type NewShare = {
+  id: string;
+  group_id: string;
+  trader_id: string;
+  quantity: number;
+  pickup_point_id: string;
+  currency: "USD" | "ZWG";
+};
+
+/**
+ * Inserts reservations, skipping any trader who already has a live share in the group. One
+ * JSON parameter for the whole batch: building a multi-row insert value by value cost more CPU
+ * than the database spent on it.
+ */
+async function insertShares(
+  tx: DbOrTx,
+  shares: NewShare[],
+  holdMinutes: number,
+): Promise<ParticipationRow[]> {
+  const rows = await queryRows<{
+    id: string;
+    hold_expires_at: Date | string;
+    created_at: Date | string;
+  }>(
+    tx,
+    sql`
+    insert into participations
+      (id, group_id, trader_id, quantity, status, pickup_point_id, currency, hold_expires_at)
+    select v.id, v.group_id, v.trader_id, v.quantity, 'reserved', v.pickup_point_id, v.currency,
+      now() + make_interval(mins => ${holdMinutes})
+    from jsonb_to_recordset(${JSON.stringify(shares)}::jsonb) as v(id uuid, group_id uuid,
+      trader_id uuid, quantity integer, pickup_point_id uuid, currency text)
+    on conflict (group_id, trader_id)
+      where status in ('reserved', 'paid', 'ready_for_pickup', 'collected') do nothing
+    returning id, hold_expires_at, created_at`,
+  );
+  const byId = new Map(shares.map((share) => [share.id, share]));
+  return rows.map((row) => {
+    const share = byId.get(row.id) as NewShare;
+    const createdAt = new Date(row.created_at);
+    return {
+      id: row.id,
+      groupId: share.group_id,
+      traderId: share.trader_id,
+      quantity: share.quantity,
+      status: "reserved",
+      pickupPointId: share.pickup_point_id,
+      currency: share.currency,
+      holdExpiresAt: new Date(row.hold_expires_at),
+      unitPricePaid: null,
+      amountPaid: 0,
+      amountRefunded: 0,
+      paidAt: null,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  });
+}
+
+/** Inserts pending payments, one JSON parameter for the batch (see `insertShares`). */
+async function insertPayments(
+  tx: DbOrTx,
+  values: ReturnType<typeof pendingPaymentValues>[],
+): Promise<PaymentRow[]> {
+  const rows = await queryRows<{ id: string; created_at: Date | string }>(
+    tx,
+    sql`
+    insert into payments (id, participation_id, trader_id, group_id, provider, method, amount,
+      currency, unit_price, status)
+    select v.id, v.participation_id, v.trader_id, v.group_id, v.provider, v.method, v.amount,
+      v.currency, v.unit_price, 'pending'
+    from jsonb_to_recordset(${JSON.stringify(
+      values.map((p) => ({
+        id: p.id,
+        participation_id: p.participationId,
+        trader_id: p.traderId,
+        group_id: p.groupId,
+        provider: p.provider,
+        method: p.method,
+        amount: p.amount,
+        currency: p.currency,
+        unit_price: p.unitPrice,
+      })),
+    )}::jsonb) as v(id uuid, participation_id uuid, trader_id uuid, group_id uuid,
+      provider text, method text, amount bigint, currency text, unit_price bigint)
+    returning id, created_at`,
+  );
+  const createdAt = new Map(rows.map((row) => [row.id, new Date(row.created_at)]));
+  return values.map((p) => {
+    const at = createdAt.get(p.id) ?? new Date();
+    return {
+      id: p.id,
+      participationId: p.participationId,
+      traderId: p.traderId,
+      groupId: p.groupId,
+      provider: p.provider,
+      method: p.method ?? null,
+      providerRef: null,
+      checkoutUrl: null,
+      amount: p.amount,
+      currency: p.currency,
+      unitPrice: p.unitPrice,
+      status: "pending",
+      failureReason: null,
+      succeededAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+  });
+}
+
 const settle = {
   fail: (error: unknown): Settled<TJoinGroupResponse> => ({ ok: false, error }),
 };
@@ -133,25 +244,18 @@ export async function joinMany(
   });
   if (candidates.length > 0) {
     const accepted = await ctx.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(participations)
-        .values(
-          candidates.map(({ join, pickupPointId }) => ({
-            id: newId(),
-            groupId: join.groupId,
-            traderId: join.actor.id,
-            quantity: join.quantity,
-            status: "reserved" as const,
-            pickupPointId,
-            currency: (before.get(join.groupId) as GroupRow).currency,
-            holdExpiresAt: sql`now() + make_interval(mins => ${ctx.config.reservationHoldMinutes})`,
-          })),
-        )
-        .onConflictDoNothing({
-          target: [participations.groupId, participations.traderId],
-          where: sql`status in ('reserved', 'paid', 'ready_for_pickup', 'collected')`,
-        })
-        .returning();
+      const inserted = await insertShares(
+        tx,
+        candidates.map(({ join, pickupPointId }) => ({
+          id: newId(),
+          group_id: join.groupId,
+          trader_id: join.actor.id,
+          quantity: join.quantity,
+          pickup_point_id: pickupPointId,
+          currency: (before.get(join.groupId) as GroupRow).currency,
+        })),
+        ctx.config.reservationHoldMinutes,
+      );
       const shareOf = new Map(
         inserted.map((share) => [`${share.groupId}:${share.traderId}`, share]),
       );
@@ -196,22 +300,20 @@ export async function joinMany(
         return [];
       }
       // The price in force as the checkout opens; the close settles everyone at the final tier.
-      const created = await tx
-        .insert(payments)
-        .values(
-          kept.map(({ join, share, group }) =>
-            pendingPaymentValues(ctx, {
-              participationId: share.id,
-              traderId: join.actor.id,
-              groupId: group.id,
-              quantity: join.quantity,
-              unitPrice: group.currentUnitPrice,
-              currency: group.currency,
-              method: join.method,
-            }),
-          ),
-        )
-        .returning();
+      const created = await insertPayments(
+        tx,
+        kept.map(({ join, share, group }) =>
+          pendingPaymentValues(ctx, {
+            participationId: share.id,
+            traderId: join.actor.id,
+            groupId: group.id,
+            quantity: join.quantity,
+            unitPrice: group.currentUnitPrice,
+            currency: group.currency,
+            method: join.method,
+          }),
+        ),
+      );
       const held = [...taken].map(([id, qty]) => ({ id, qty }));
       await tx.execute(sql`
         update groups g set held_qty = g.held_qty + v.qty

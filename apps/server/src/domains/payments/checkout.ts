@@ -18,10 +18,7 @@ export interface PendingPaymentInput {
 }
 
 /** The row of a new pending payment at the given unit price, through the checkout provider. */
-export function pendingPaymentValues(
-  ctx: AppContext,
-  input: PendingPaymentInput,
-): typeof payments.$inferInsert {
+export function pendingPaymentValues(ctx: AppContext, input: PendingPaymentInput) {
   return {
     id: newId(),
     participationId: input.participationId,
@@ -32,7 +29,7 @@ export function pendingPaymentValues(
     amount: input.quantity * input.unitPrice,
     currency: input.currency,
     unitPrice: input.unitPrice,
-    status: "pending",
+    status: "pending" as const,
   };
 }
 
