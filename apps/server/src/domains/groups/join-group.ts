@@ -379,7 +379,7 @@ function joinBatcher(ctx: AppContext): Batcher<JoinRequest, TJoinGroupResponse> 
 }
 
 /** How many join batches one process runs at once, and how many joins one batch takes. */
-const JOIN_BATCHES_IN_FLIGHT = 2;
+const JOIN_BATCHES_IN_FLIGHT = 3;
 const JOIN_BATCH_SIZE = 256;
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, webcrypto } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { AppError } from "../errors.ts";
 
@@ -14,7 +14,16 @@ const VERIFIED_CACHE_ENTRIES = 20_000;
  * the server's work under load. Only the exact token string that verified is remembered.
  */
 export function createAccessTokens(secret: string, ttlSeconds: number) {
-  const key = new TextEncoder().encode(secret);
+  const raw = new TextEncoder().encode(secret);
+  // Imported once: given raw bytes, jose imports the key again for every signature it checks.
+  let imported: Promise<webcrypto.CryptoKey> | undefined;
+  const cryptoKey = () => {
+    imported ??= webcrypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    return imported;
+  };
   const verified = new Map<string, { sub: string; expiresAtMs: number }>();
   return {
     ttlSeconds,
@@ -26,7 +35,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number) {
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key);
+        .sign(await cryptoKey());
     },
     /** The user id in a valid token; throws `token_expired` or `token_invalid`. */
     async verify(token: string): Promise<string> {
@@ -36,7 +45,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number) {
       }
       verified.delete(token);
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await cryptoKey(), {
           issuer: ISSUER,
           audience: AUDIENCE,
           algorithms: ["HS256"],
