@@ -81,32 +81,21 @@ function RequestForm({
         value={categoryId}
         onChange={(event) => setCategoryId(event.target.value)}
         error={errors.categoryId}
-      >
-        <option value="" disabled>
-          {t("requests.categoryPlaceholder")}
-        </option>
-        {categories.map((category) => (
-          <option key={category.id} value={category.id}>
-            {categoryName(category, i18n.language)}
-          </option>
-        ))}
-      </SelectField>
+        empty={{ label: t("requests.categoryPlaceholder") }}
+        options={categories.map((category) => ({
+          value: category.id,
+          label: categoryName(category, i18n.language),
+        }))}
+      />
       <SelectField
         label={t("requests.market")}
         name="marketId"
         value={marketId}
         onChange={(event) => setMarketId(event.target.value)}
         error={errors.marketId}
-      >
-        <option value="" disabled>
-          {t("profile.marketPlaceholder")}
-        </option>
-        {markets.map((market) => (
-          <option key={market.id} value={market.id}>
-            {market.name}
-          </option>
-        ))}
-      </SelectField>
+        empty={{ label: t("profile.marketPlaceholder") }}
+        options={markets.map((market) => ({ value: market.id, label: market.name }))}
+      />
       <TextAreaField
         label={t("requests.description")}
         hint={t("requests.descriptionHint")}

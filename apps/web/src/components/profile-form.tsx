@@ -169,16 +169,12 @@ export function ProfileForm({
         value={marketId}
         onChange={(e) => setMarketId(e.target.value)}
         error={errors.marketId}
-      >
-        <option value="" disabled>
-          {t("profile.marketPlaceholder")}
-        </option>
-        {markets.map((market) => (
-          <option key={market.id} value={market.id}>
-            {market.name === market.area ? market.name : `${market.name} (${market.area})`}
-          </option>
-        ))}
-      </SelectField>
+        empty={{ label: t("profile.marketPlaceholder") }}
+        options={markets.map((market) => ({
+          value: market.id,
+          label: market.name === market.area ? market.name : `${market.name} (${market.area})`,
+        }))}
+      />
 
       <ChoiceGroup
         legend={t("profile.groupSizes")}
@@ -221,16 +217,12 @@ export function ProfileForm({
         value={businessType}
         onChange={(e) => setBusinessType(e.target.value)}
         error={errors.businessType}
-      >
-        <option value="" disabled>
-          {t("profile.businessTypePlaceholder")}
-        </option>
-        {BUSINESS_TYPES.map((value) => (
-          <option key={value} value={value}>
-            {t(`profile.businessTypes.${value}`)}
-          </option>
-        ))}
-      </SelectField>
+        empty={{ label: t("profile.businessTypePlaceholder") }}
+        options={BUSINESS_TYPES.map((value) => ({
+          value: value,
+          label: t(`profile.businessTypes.${value}`),
+        }))}
+      />
 
       <TextField
         label={t("profile.experience")}

@@ -4,10 +4,21 @@ import { ChevronDownIcon } from "./icons.tsx";
 type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & {
   label: string;
   error?: string | undefined;
-  children: ReactNode;
+  /** The choices, after the empty one (if any); or `children` for anything else. */
+  options?: readonly { value: string; label: string }[] | undefined;
+  /** A first, empty choice: a prompt that cannot be picked back, or an "all" that can. */
+  empty?: { label: string; selectable?: boolean } | undefined;
+  children?: ReactNode;
 };
 
-export function SelectField({ label, error, children, ...props }: SelectFieldProps) {
+export function SelectField({
+  label,
+  error,
+  options,
+  empty,
+  children,
+  ...props
+}: SelectFieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
   return (
@@ -25,6 +36,16 @@ export function SelectField({ label, error, children, ...props }: SelectFieldPro
           aria-describedby={error ? errorId : undefined}
           {...props}
         >
+          {empty ? (
+            <option value="" disabled={!empty.selectable}>
+              {empty.label}
+            </option>
+          ) : null}
+          {options?.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
           {children}
         </select>
         <ChevronDownIcon className="pointer-events-none absolute top-1/2 right-3 size-5 -translate-y-1/2 text-stone-700" />

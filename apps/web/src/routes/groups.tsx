@@ -201,14 +201,9 @@ export function GroupsRoute() {
           name="market"
           value={filters.market}
           onChange={(event) => update({ market: event.target.value })}
-        >
-          <option value="">{t("groups.allMarkets")}</option>
-          {markets.data?.map((market) => (
-            <option key={market.id} value={market.id}>
-              {market.name}
-            </option>
-          ))}
-        </SelectField>
+          empty={{ label: t("groups.allMarkets"), selectable: true }}
+          options={(markets.data ?? []).map((market) => ({ value: market.id, label: market.name }))}
+        />
         <SelectField
           label={t("groups.sort")}
           name="sort"

@@ -159,16 +159,12 @@ function ProductForm({ managed, categories, initial }: ProductFormProps) {
         value={categoryId}
         onChange={(event) => setCategoryId(event.target.value)}
         error={errors.categoryId}
-      >
-        <option value="" disabled>
-          {t("manage.productForm.categoryPlaceholder")}
-        </option>
-        {categories.map((category) => (
-          <option key={category.id} value={category.id}>
-            {categoryName(category, i18n.language)}
-          </option>
-        ))}
-      </SelectField>
+        empty={{ label: t("manage.productForm.categoryPlaceholder") }}
+        options={categories.map((category) => ({
+          value: category.id,
+          label: categoryName(category, i18n.language),
+        }))}
+      />
 
       <TextField
         label={t("manage.productForm.name")}

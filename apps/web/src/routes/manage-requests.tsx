@@ -197,27 +197,20 @@ export function ManageRequestsRoute() {
           name="category"
           value={category}
           onChange={(event) => filter("category", event.target.value)}
-        >
-          <option value="">{t("groups.allCategories")}</option>
-          {categories.data?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {categoryName(c, i18n.language)}
-            </option>
-          ))}
-        </SelectField>
+          empty={{ label: t("groups.allCategories"), selectable: true }}
+          options={(categories.data ?? []).map((c) => ({
+            value: c.id,
+            label: categoryName(c, i18n.language),
+          }))}
+        />
         <SelectField
           label={t("groups.market")}
           name="market"
           value={market}
           onChange={(event) => filter("market", event.target.value)}
-        >
-          <option value="">{t("groups.allMarkets")}</option>
-          {markets.data?.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </SelectField>
+          empty={{ label: t("groups.allMarkets"), selectable: true }}
+          options={(markets.data ?? []).map((m) => ({ value: m.id, label: m.name }))}
+        />
       </div>
       {declined ? <Alert tone="success">{t("manage.requests.declined")}</Alert> : null}
       {content}
