@@ -204,6 +204,8 @@ const SECRETS = {
   JWT_SECRET: `bench-jwt-${"j".repeat(32)}`,
   OTP_SECRET: `bench-otp-${"o".repeat(32)}`,
   SANDBOX_WEBHOOK_SECRET: `bench-sandbox-${"s".repeat(32)}`,
+  PICKUP_KEYS: `bench:${Buffer.alloc(32, 7).toString("base64url")}`,
+  PICKUP_CODE_SECRET: `bench-pickup-${"p".repeat(32)}`,
 };
 
 async function groupBuying(result) {
