@@ -16,6 +16,7 @@ import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { orderRoutes } from "./domains/fulfilment/routes.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
 import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
   await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(orderRoutes, { ctx, prefix: "/api/v1" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {

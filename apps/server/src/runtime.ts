@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type DatabaseHandle, openDatabase } from "@cs/db";
 import { createLocalSmsDriver } from "./domains/channels/sms.ts";
+import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
 import {
@@ -66,7 +67,11 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
         ctx.realtime?.toUser(payload.userId, "user:update", update);
       }
     },
-    // Supplier orders arrive with fulfilment (the next issue); the event waits in the outbox log.
-    "group.funded": async () => {},
+    "group.funded": async ({ groupId }) => {
+      await createOrderForGroup(ctx, groupId);
+    },
+    "pickup.credentials_issued": async () => {},
+    "pickup.short_delivery": async () => {},
+    "realtime.pickup": async () => {},
   };
 }
