@@ -9,6 +9,7 @@ import {
   deliverSandboxWebhook,
 } from "./domains/payments/providers/sandbox.ts";
 import { userUpdate } from "./domains/payments/user-updates.ts";
+import { pushCredential, textPickupCodes, textShortDelivery } from "./domains/pickup/notify.ts";
 import { createAccessTokens } from "./platform/auth/tokens.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -70,8 +71,8 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
     "group.funded": async ({ groupId }) => {
       await createOrderForGroup(ctx, groupId);
     },
-    "pickup.credentials_issued": async () => {},
-    "pickup.short_delivery": async () => {},
-    "realtime.pickup": async () => {},
+    "pickup.credentials_issued": (payload) => textPickupCodes(ctx, payload),
+    "pickup.short_delivery": (payload) => textShortDelivery(ctx, payload),
+    "realtime.pickup": ({ credentialId }) => pushCredential(ctx, credentialId),
   };
 }

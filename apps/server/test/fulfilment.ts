@@ -1,12 +1,13 @@
-import type { TJoinGroupResponse } from "@cs/contracts";
+import type { TJoinGroupResponse, TMyPickup } from "@cs/contracts";
 import { pickupAgents, pickupPoints, supplierMembers, supplierOrders } from "@cs/db";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { closeGroupIfDue } from "../src/domains/groups/close-group.ts";
 import type { GroupRow } from "../src/domains/groups/presenter.ts";
-import { type BuiltUser, buildTrader, buildUser } from "./factories.ts";
+import { type BuiltUser, buildAdmin, buildTrader, buildUser } from "./factories.ts";
 import { buildGroup, decideCheckout, join, passDeadline } from "./groups.ts";
 import type { TestApp } from "./harness.ts";
+import { send } from "./http.ts";
 
 export interface FundedOrder {
   group: GroupRow;
@@ -71,4 +72,74 @@ export async function buildFundedOrder(
     .where(eq(supplierOrders.groupId, group.id));
   expect(order, "the group.funded handler made an order").toBeDefined();
   return { group, orderId: order?.id as string, points, traders };
+}
+
+export interface DeliveredOrder extends FundedOrder {
+  admin: BuiltUser;
+  /** One agent per pickup point, in the order of `points`. */
+  agents: BuiltUser[];
+}
+
+/** A funded order accepted by an admin, with an agent at each of its pickup points. */
+export async function buildAcceptedOrder(
+  t: TestApp,
+  shares?: Array<[number, number]>,
+): Promise<DeliveredOrder> {
+  const funded = await buildFundedOrder(t, shares);
+  const admin = await buildAdmin(t);
+  const accepted = await send(t, "POST", `/api/v1/orders/${funded.orderId}/accept`, {
+    headers: admin.authorization,
+    body: { deliveryDate: "2026-08-01" },
+  });
+  expect(accepted.statusCode, accepted.body).toBe(200);
+  const agents = [];
+  for (const point of funded.points) {
+    agents.push(await buildPickupAgent(t, point));
+  }
+  return { ...funded, admin, agents };
+}
+
+/** The agent at point `index` checks in `receivedQty` (everything ordered there by default). */
+export async function receive(
+  t: TestApp,
+  order: DeliveredOrder,
+  index: number,
+  receivedQty?: number,
+) {
+  const ordered = order.traders
+    .filter((tr) => tr.point === order.points[index])
+    .reduce((sum, tr) => sum + tr.quantity, 0);
+  return send(t, "POST", `/api/v1/pickup/deliveries/${order.orderId}/receive`, {
+    headers: order.agents[index]?.authorization ?? {},
+    body: { receivedQty: receivedQty ?? ordered, condition: "good" },
+  });
+}
+
+/** A trader's pickup credentials as the app shows them. */
+export async function myPickups(t: TestApp, trader: BuiltUser): Promise<TMyPickup[]> {
+  const response = await send(t, "GET", "/api/v1/me/pickups", { headers: trader.authorization });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ items: TMyPickup[] }>().items;
+}
+
+/** A delivered order (every point checked in, in full) with each trader's live credential. */
+export async function buildDeliveredOrder(
+  t: TestApp,
+  shares?: Array<[number, number]>,
+): Promise<DeliveredOrder & { pickups: TMyPickup[] }> {
+  const order = await buildAcceptedOrder(t, shares);
+  for (const index of order.points.keys()) {
+    if (order.traders.some((tr) => tr.point === order.points[index])) {
+      const response = await receive(t, order, index);
+      expect(response.statusCode, response.body).toBe(200);
+    }
+  }
+  await t.drainOutbox();
+  const pickups: TMyPickup[] = [];
+  for (const trader of order.traders) {
+    const [mine] = await myPickups(t, trader.user);
+    expect(mine?.status).toBe("live");
+    pickups.push(mine as TMyPickup);
+  }
+  return { ...order, pickups };
 }

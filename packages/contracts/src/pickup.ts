@@ -28,12 +28,16 @@ export const ZMyPickup = z.object({
   /** 8 digits, for feature phones and typing. Null once the credential is no longer live. */
   shortCode: z.string().nullable(),
 });
+export type TMyPickup = z.infer<typeof ZMyPickup>;
 export const ZMyPickupList = z.object({ items: z.array(ZMyPickup) });
+
+const ZToken = z.string().min(10).max(1000);
+const ZShortCode = z.string().regex(/^\d{8}$/, "8 digits");
 
 /** Scan or type: exactly one of `token` (the QR content) or `code` (8 digits). */
 export const ZPickupProof = z.union([
-  z.strictObject({ token: z.string().min(10).max(1000) }),
-  z.strictObject({ code: z.string().regex(/^\d{8}$/, "8 digits") }),
+  z.strictObject({ token: ZToken }),
+  z.strictObject({ code: ZShortCode }),
 ]);
 
 /** What the agent sees after a scan: who, what, how much is left. */
@@ -51,13 +55,12 @@ export const ZPickupCheck = z.object({
 });
 export type TPickupCheck = z.infer<typeof ZPickupCheck>;
 
-export const ZHandoverRequest = z.intersection(
-  ZPickupProof,
-  z.object({
-    /** Units handed over now; defaults to everything remaining. */
-    quantity: z.number().int().min(1).max(100_000).optional(),
-  }),
-);
+/** Units handed over now; defaults to everything remaining. */
+const ZHandoverQuantity = z.number().int().min(1).max(100_000).optional();
+export const ZHandoverRequest = z.union([
+  z.strictObject({ token: ZToken, quantity: ZHandoverQuantity }),
+  z.strictObject({ code: ZShortCode, quantity: ZHandoverQuantity }),
+]);
 export const ZHandoverResponse = z.object({
   handover: z.object({ id: z.string(), quantity: z.number().int(), occurredAt: z.string() }),
   credential: ZPickupCheck,
@@ -183,3 +186,4 @@ export const ZPickupAgent = z.object({
   pickupPointId: z.string(),
 });
 export const ZPickupAgentList = z.object({ items: z.array(ZPickupAgent) });
+export type TReceiveDelivery = z.infer<typeof ZReceiveDelivery>;

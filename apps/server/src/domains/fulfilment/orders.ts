@@ -13,7 +13,7 @@ import { commission } from "../payments/ledger.ts";
 import { reverseFunding } from "../payments/settlement.ts";
 import { fulfilmentMessage, newOrderMessage } from "./messages.ts";
 import { lockManagedOrder } from "./policy.ts";
-import type { OrderRow } from "./repo.ts";
+import { type OrderRow, sweepOrders } from "./repo.ts";
 
 /**
  * The `group.funded` handler: the group's supplier gets an order for what was paid (quantity,
@@ -264,34 +264,15 @@ async function abandonOrder(
  * and refunded. Claimed with SKIP LOCKED, so two workers never lapse the same order and a
  * supplier accepting at that very moment either wins or is told the time has passed.
  */
-export async function lapseUnansweredOrders(ctx: AppContext, limit = 20): Promise<number> {
-  const due = await ctx.db
-    .select({ id: supplierOrders.id })
-    .from(supplierOrders)
-    .where(and(eq(supplierOrders.status, "pending"), sql`${supplierOrders.respondBy} <= now()`))
-    .orderBy(supplierOrders.respondBy)
-    .limit(limit);
-  let lapsed = 0;
-  for (const { id } of due) {
-    const done = await ctx.db.transaction(async (tx) => {
-      const [order] = await tx
-        .select()
-        .from(supplierOrders)
-        .where(
-          and(
-            eq(supplierOrders.id, id),
-            eq(supplierOrders.status, "pending"),
-            sql`${supplierOrders.respondBy} <= now()`,
-          ),
-        )
-        .for("update", { skipLocked: true });
-      if (!order) {
-        return false;
-      }
+export function lapseUnansweredOrders(ctx: AppContext, limit = 20): Promise<number> {
+  return sweepOrders(
+    ctx.db,
+    sql`${supplierOrders.status} = 'pending' and ${supplierOrders.respondBy} <= now()`,
+    supplierOrders.respondBy,
+    limit,
+    async (tx, order) => {
       await abandonOrder(tx, order, "lapsed", "The supplier did not answer in time", null);
       return true;
-    });
-    lapsed += done ? 1 : 0;
-  }
-  return lapsed;
+    },
+  );
 }

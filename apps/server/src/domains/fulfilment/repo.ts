@@ -1,4 +1,5 @@
 import {
+  type Database,
   type DbOrTx,
   type disputes,
   groups,
@@ -6,8 +7,10 @@ import {
   orderDrops,
   supplierOrders,
   suppliers,
+  type Tx,
 } from "@cs/db";
 import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 
 export type OrderRow = typeof supplierOrders.$inferSelect;
 export type DropRow = typeof orderDrops.$inferSelect;
@@ -127,4 +130,37 @@ export async function listOrderRecords(
 export async function findOrderRecord(db: DbOrTx, id: string): Promise<OrderRecord | undefined> {
   const { items } = await listOrderRecords(db, { ids: [id] }, { limit: 1 });
   return items[0];
+}
+
+/**
+ * Runs a sweep over the orders `due` selects: each is re-checked and claimed in its own
+ * transaction with `FOR UPDATE SKIP LOCKED`, so several workers share the work and none handles
+ * an order another holds or one that is no longer due. Returns how many `handle` acted on.
+ */
+export async function sweepOrders(
+  db: Database,
+  due: SQL,
+  orderBy: SQL | PgColumn,
+  limit: number,
+  handle: (tx: Tx, order: OrderRow) => Promise<boolean>,
+): Promise<number> {
+  const candidates = await db
+    .select({ id: supplierOrders.id })
+    .from(supplierOrders)
+    .where(due)
+    .orderBy(orderBy)
+    .limit(limit);
+  let handled = 0;
+  for (const { id } of candidates) {
+    const done = await db.transaction(async (tx) => {
+      const [order] = await tx
+        .select()
+        .from(supplierOrders)
+        .where(and(eq(supplierOrders.id, id), due))
+        .for("update", { skipLocked: true });
+      return order ? handle(tx, order) : false;
+    });
+    handled += done ? 1 : 0;
+  }
+  return handled;
 }

@@ -3,18 +3,23 @@ import {
   ZDispatchOrder,
   ZOrderList,
   ZOrderListQuery,
+  ZPayableList,
   ZRejectOrder,
   ZSupplierOrder,
 } from "@cs/contracts";
+import { invoices } from "@cs/db";
+import { eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { renderInvoicePdf } from "./invoices.ts";
 import { acceptOrder, dispatchOrder, markOrderDelivered, rejectOrder } from "./orders.ts";
+import { listPayables } from "./payables.ts";
 import { canManageOrder, visibleSupplierIds } from "./policy.ts";
-import { presentOrder } from "./presenter.ts";
+import { invoiceNumber, presentOrder } from "./presenter.ts";
 import { findOrderRecord, listOrderRecords } from "./repo.ts";
 
 const ZId = z.object({ id: z.uuid() });
@@ -155,6 +160,61 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       const actor = requireActor(request);
       await markOrderDelivered(ctx, actor, request.params.id, request.id);
       return present(actor, request.params.id);
+    },
+  );
+
+  app.get(
+    "/orders/:id/invoice",
+    {
+      config: { permission: "orders:manage" },
+      schema: {
+        tags,
+        security,
+        summary: "The order's invoice as a PDF (issued when the group completes)",
+        params: ZId,
+        produces: ["application/pdf"],
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      await present(actor, request.params.id);
+      const [invoice] = await ctx.db
+        .select()
+        .from(invoices)
+        .where(eq(invoices.orderId, request.params.id));
+      if (!invoice) {
+        throw new AppError("invoice_not_issued");
+      }
+      const pdf = await renderInvoicePdf(invoice);
+      return reply
+        .type("application/pdf")
+        .header(
+          "content-disposition",
+          `attachment; filename="${invoiceNumber(invoice.number)}.pdf"`,
+        )
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    "/suppliers/:id/payables",
+    {
+      config: { permission: "orders:manage" },
+      schema: {
+        tags,
+        security,
+        summary: "What the supplier is owed per group: held until completion, then releasable",
+        params: ZId,
+        response: { 200: ZPayableList },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      const visible = await visibleSupplierIds(ctx.db, actor);
+      if (visible !== null && !visible.includes(request.params.id)) {
+        throw new AppError("not_found", "No such supplier");
+      }
+      return listPayables(ctx.db, request.params.id);
     },
   );
 };
