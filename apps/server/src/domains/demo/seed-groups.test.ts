@@ -1,3 +1,4 @@
+import { GROUP_STATUSES } from "@cs/contracts";
 import { groups, invoices, pickupAgents, pickupCredentials, supplierOrders, users } from "@cs/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -20,17 +21,7 @@ describe("demo group buys", () => {
         })
         .from(groups);
       const statuses = new Set(rows.map((r) => r.status));
-      for (const status of [
-        "open",
-        "funded",
-        "ordered",
-        "delivered",
-        "completed",
-        "expired",
-        "refunded",
-        "cancelled",
-        "draft",
-      ]) {
+      for (const status of GROUP_STATUSES) {
         expect(statuses, status).toContain(status);
       }
       const open = rows.filter((r) => r.status === "open");

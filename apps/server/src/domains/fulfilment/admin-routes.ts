@@ -117,7 +117,7 @@ export const fulfilmentAdminRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
     async (request) => {
       const actor = requireActor(request);
       const [user] = await ctx.db.select().from(users).where(eq(users.id, request.params.id));
-      if (!user || user.role !== "pickup_agent") {
+      if (user?.role !== "pickup_agent") {
         throw new AppError("not_found", "No such pickup agent");
       }
       if (!(await findPickupPoint(ctx.db, request.body.pickupPointId))) {

@@ -52,8 +52,7 @@ export async function completeIfAllCollected(
 ): Promise<boolean> {
   const order = await lockOrder(tx, orderId);
   if (
-    !order ||
-    order.status !== "received" ||
+    order?.status !== "received" ||
     order.closedAt !== null ||
     order.collectedQty < order.collectableQty
   ) {

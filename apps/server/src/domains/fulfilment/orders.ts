@@ -1,6 +1,6 @@
 import type { TOrderStatus } from "@cs/contracts";
 import { type DbOrTx, orderDrops, supplierOrders, suppliers, users } from "@cs/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -26,7 +26,7 @@ export async function createOrderForGroup(
 ): Promise<string | null> {
   return ctx.db.transaction(async (tx) => {
     const group = await lockGroup(tx, groupId);
-    if (!group || group.status !== "funded") {
+    if (group?.status !== "funded") {
       return null;
     }
     const [existing] = await tx
@@ -223,7 +223,7 @@ async function abandonOrder(
   requestId?: string,
 ): Promise<void> {
   const group = await lockGroup(tx, order.groupId);
-  if (!group || group.status !== "funded") {
+  if (group?.status !== "funded") {
     throw new AppError("invalid_transition", "The group is no longer waiting for its supplier");
   }
   const traders = await tx
