@@ -14,7 +14,7 @@ import { expectLedgerConsistent } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { expectProblem, send } from "../../../test/http.ts";
 import { findGroup } from "../groups/repo.ts";
-import { AGENT_FAILURE_LIMIT } from "./attempts.ts";
+import { AGENT_FAILURE_LIMIT, POINT_FAILURE_LIMIT } from "./attempts.ts";
 import { openToken, sealToken } from "./tokens.ts";
 
 let t: TestApp;
@@ -283,6 +283,33 @@ describe("handing goods over", () => {
     // Other agents at the point still work (the point's own limit is higher).
     const ok = await verify(order.agents[0] ?? agent, { code: pickup?.shortCode });
     expect(ok.statusCode).toBe(200);
+  });
+
+  it("locks a whole pickup point out when its agents together guess too often", async () => {
+    const order = await buildDeliveredOrder(t, [[5, 1]]);
+    const point = order.points[1] as string;
+    // Earlier tests' wrong guesses at this point count too: guess until the point locks.
+    let failures = 0;
+    let locked = false;
+    while (!locked) {
+      const guesser = await buildPickupAgent(t, point);
+      for (let i = 0; i < AGENT_FAILURE_LIMIT - 1 && !locked; i++, failures++) {
+        const response = await verify(guesser, { code: String(10_000_000 + failures) });
+        locked = response.statusCode === 429;
+        if (!locked) {
+          expectProblem(response, 400, "pickup_code_invalid");
+        }
+      }
+      expect(failures).toBeLessThanOrEqual(POINT_FAILURE_LIMIT);
+    }
+    const fresh = await buildPickupAgent(t, point);
+    expectProblem(await verify(fresh, { code: order.pickups[0]?.shortCode }), 429, "pickup_locked");
+    // Other points are not affected.
+    const elsewhere = await buildDeliveredOrder(t, [[5, 0]]);
+    expect(
+      (await verify(elsewhere.agents[0] ?? fresh, { code: elsewhere.pickups[0]?.shortCode }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("keeps verifying credentials under the old key after a rotation; new ones use the new key", async () => {

@@ -191,6 +191,9 @@ export async function applyHandover(
       id: credential.participationId,
     });
   }
+  await enqueue(tx, "realtime.pickup", { credentialId: credential.id });
+  // The order's row is every handover's of the group: locked last, for as short as can be. Its
+  // count also decides completion: the last of two concurrent handovers waits here and sees both.
   const [order] = await tx
     .update(supplierOrders)
     .set({
@@ -198,9 +201,12 @@ export async function applyHandover(
       updatedAt: sql`now()`,
     })
     .where(eq(supplierOrders.groupId, credential.groupId))
-    .returning({ id: supplierOrders.id });
-  await enqueue(tx, "realtime.pickup", { credentialId: credential.id });
-  if (order) {
+    .returning({
+      id: supplierOrders.id,
+      collectedQty: supplierOrders.collectedQty,
+      collectableQty: supplierOrders.collectableQty,
+    });
+  if (order && order.collectedQty >= order.collectableQty) {
     await completeIfAllCollected(tx, ctx, order.id);
   }
   return { handoverId, credential };
