@@ -55,6 +55,8 @@ export const pickupCredentials = pgTable(
     uniqueIndex("pickup_credentials_live_code_key")
       .on(t.pickupPointId, t.shortCodeHash)
       .where(sql`${t.status} = 'live'`),
+    // Typed codes of every status (a used code says "already collected", another point's says so).
+    index("pickup_credentials_code_idx").on(t.shortCodeHash),
     index("pickup_credentials_point_idx").on(t.pickupPointId, t.status),
     index("pickup_credentials_group_idx").on(t.groupId),
     index("pickup_credentials_trader_idx").on(t.traderId),
