@@ -12,9 +12,10 @@ import { assertNotLocked, recordFailure } from "./attempts.ts";
 import { presentCheck } from "./credentials.ts";
 import {
   agentPickupPoint,
+  type CredentialRecord,
   type CredentialRow,
   findCredentialRecord,
-  findLiveByCodeHash,
+  findRecordByCodeHash,
 } from "./repo.ts";
 import { openToken, shortCodeHash } from "./tokens.ts";
 
@@ -30,7 +31,7 @@ export async function credentialOfProof(
   agentId: string,
   pickupPointId: string,
   proof: Proof,
-): Promise<CredentialRow> {
+): Promise<CredentialRecord> {
   await assertNotLocked(ctx.db, agentId, pickupPointId);
   try {
     return await findByProof(ctx, pickupPointId, proof);
@@ -47,13 +48,11 @@ async function findByProof(
   ctx: AppContext,
   pickupPointId: string,
   proof: Proof,
-): Promise<CredentialRow> {
+): Promise<CredentialRecord> {
   if ("token" in proof) {
     const claims = openToken(ctx.config.pickupKeys, proof.token);
-    const [row] = await ctx.db
-      .select()
-      .from(pickupCredentials)
-      .where(eq(pickupCredentials.id, claims.credentialId));
+    const record = await findCredentialRecord(ctx.db, claims.credentialId);
+    const row = record?.credential;
     if (
       !row ||
       row.participationId !== claims.participationId ||
@@ -68,14 +67,14 @@ async function findByProof(
     if (claims.expiresAt.getTime() <= Date.now() && row.status === "live") {
       throw new AppError("pickup_credential_expired", "This QR code is out of date");
     }
-    return row;
+    return record;
   }
   const hash = shortCodeHash(ctx.config.pickupCodeSecret, proof.code);
-  const here = await findLiveByCodeHash(ctx.db, pickupPointId, hash);
+  const here = await findRecordByCodeHash(ctx.db, pickupPointId, hash);
   if (here) {
     return here;
   }
-  if (await findLiveByCodeHash(ctx.db, null, hash)) {
+  if (await findRecordByCodeHash(ctx.db, null, hash)) {
     throw new AppError("pickup_wrong_point");
   }
   throw new AppError("pickup_code_invalid");
@@ -111,14 +110,10 @@ export async function verifyPickup(
   proof: Proof,
 ): Promise<TPickupCheck> {
   const pickupPointId = await agentPickupPoint(ctx.db, actor.id);
-  const credential = await credentialOfProof(ctx, actor.id, pickupPointId, proof);
-  const refusal = handoverRefusal(credential, 1);
+  const record = await credentialOfProof(ctx, actor.id, pickupPointId, proof);
+  const refusal = handoverRefusal(record.credential, 1);
   if (refusal) {
     throw refusal;
-  }
-  const record = await findCredentialRecord(ctx.db, credential.id);
-  if (!record) {
-    throw new AppError("pickup_code_invalid");
   }
   return presentCheck(record);
 }
@@ -223,7 +218,8 @@ export async function confirmHandover(
   credential: TPickupCheck;
 }> {
   const pickupPointId = await agentPickupPoint(ctx.db, actor.id);
-  const found = await credentialOfProof(ctx, actor.id, pickupPointId, proof);
+  const record = await credentialOfProof(ctx, actor.id, pickupPointId, proof);
+  const found = record.credential;
   if (found.traderId === actor.id) {
     throw new AppError("forbidden", "Nobody hands goods over to themselves");
   }
@@ -242,12 +238,8 @@ export async function confirmHandover(
     }
     return applied;
   });
-  const record = await findCredentialRecord(ctx.db, result.credential.id);
-  if (!record) {
-    throw new AppError("pickup_code_invalid");
-  }
   return {
     handover: { id: result.handoverId, quantity: units, occurredAt: occurredAt.toISOString() },
-    credential: presentCheck(record),
+    credential: presentCheck({ ...record, credential: result.credential }),
   };
 }

@@ -41,15 +41,20 @@ export async function findCredentialRecord(
   return row;
 }
 
-/** The live credential at a pickup point whose short code has this lookup hash. */
-export async function findLiveByCodeHash(
+/**
+ * The credential (with its trader and group) whose short code has this lookup hash, at a pickup
+ * point or anywhere: the live one if there is one, else a collected one (to say so).
+ */
+export async function findRecordByCodeHash(
   db: DbOrTx,
   pickupPointId: string | null,
   hash: string,
-): Promise<CredentialRow | undefined> {
+): Promise<CredentialRecord | undefined> {
   const [row] = await db
-    .select()
+    .select(recordFields)
     .from(pickupCredentials)
+    .innerJoin(users, eq(users.id, pickupCredentials.traderId))
+    .innerJoin(groups, eq(groups.id, pickupCredentials.groupId))
     .where(
       and(
         pickupPointId ? eq(pickupCredentials.pickupPointId, pickupPointId) : undefined,
