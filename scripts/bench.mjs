@@ -24,6 +24,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { createTraders, loadWorld, seedSearchGroups, signTokens } from "./bench/data.mjs";
+import { benchServerEnv, SECRETS } from "./bench/env.mjs";
 import { benchCappedJoins, benchHotJoins, benchSpreadJoins } from "./bench/joins.mjs";
 import {
   benchPool,
@@ -200,30 +201,12 @@ function bundle(result) {
 // ---------------------------------------------------------------------------------------------
 // Group buying on PostgreSQL.
 
-const SECRETS = {
-  JWT_SECRET: `bench-jwt-${"j".repeat(32)}`,
-  OTP_SECRET: `bench-otp-${"o".repeat(32)}`,
-  SANDBOX_WEBHOOK_SECRET: `bench-sandbox-${"s".repeat(32)}`,
-};
-
 async function groupBuying(result) {
   await dropStaleDatabases();
   const database = await createBenchDatabase();
   log(`database ${database.name}`);
   const dataDir = tempDir();
-  const baseEnv = {
-    ...SECRETS,
-    NODE_ENV: "production",
-    ROLE: "all",
-    LOG_LEVEL: "warn",
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    REDIS_URL: "",
-    PUBLIC_URL: "",
-    RATE_LIMIT_PER_MINUTE: "1000000000",
-    AUTH_RATE_LIMIT_PER_MINUTE: "1000000000",
-    SEED_ON_EMPTY: "false",
-  };
+  const baseEnv = benchServerEnv({ dataDir, databaseUrl: database.url });
   // The benchmark servers run one after another on one port, as a deployment keeps its address
   // (the sandbox's queued webhooks name it); the statement-count servers get ports of their own.
   const mainPort = String(await freePort());

@@ -16,6 +16,8 @@ import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { fulfilmentAdminRoutes } from "./domains/fulfilment/admin-routes.ts";
+import { orderRoutes } from "./domains/fulfilment/routes.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
 import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
@@ -24,6 +26,7 @@ import { identityRoutes } from "./domains/identity/routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
+import { pickupRoutes } from "./domains/pickup/routes.ts";
 import { traderRoutes } from "./domains/traders/routes.ts";
 import { authPlugin } from "./platform/auth/plugin.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -121,6 +124,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
   await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(orderRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(pickupRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(fulfilmentAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {

@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
+import { closePickupWindows } from "./domains/fulfilment/completion.ts";
+import { lapseUnansweredOrders } from "./domains/fulfilment/orders.ts";
 import {
   closeDueGroups,
   lapseReservations,
@@ -16,6 +18,8 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "lapse-reservations", everyMs: 5_000, run: () => lapseReservations(ctx) },
     { name: "send-refunds", everyMs: 2_000, run: () => processDueRefunds(ctx, log) },
     { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
+    { name: "lapse-unanswered-orders", everyMs: 30_000, run: () => lapseUnansweredOrders(ctx) },
+    { name: "close-pickup-windows", everyMs: 60_000, run: () => closePickupWindows(ctx) },
     { name: "poll-pending-payments", everyMs: 30_000, run: () => pollPendingPayments(ctx) },
   ];
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type DatabaseHandle, openDatabase } from "@cs/db";
 import { createLocalSmsDriver } from "./domains/channels/sms.ts";
+import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
 import {
@@ -8,6 +9,7 @@ import {
   deliverSandboxWebhook,
 } from "./domains/payments/providers/sandbox.ts";
 import { userUpdate } from "./domains/payments/user-updates.ts";
+import { pushCredential, textPickupCodes, textShortDelivery } from "./domains/pickup/notify.ts";
 import { createAccessTokens } from "./platform/auth/tokens.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -89,7 +91,11 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
         ctx.realtime?.toUser(payload.userId, "user:update", update);
       }
     },
-    // Supplier orders arrive with fulfilment (the next issue); the event waits in the outbox log.
-    "group.funded": async () => {},
+    "group.funded": async ({ groupId }) => {
+      await createOrderForGroup(ctx, groupId);
+    },
+    "pickup.credentials_issued": (payload) => textPickupCodes(ctx, payload),
+    "pickup.short_delivery": (payload) => textShortDelivery(ctx, payload),
+    "realtime.pickup": ({ credentialId }) => pushCredential(ctx, credentialId),
   };
 }

@@ -60,10 +60,57 @@ describe("loadConfig", () => {
       JWT_SECRET: secret,
       OTP_SECRET: secret,
       SANDBOX_WEBHOOK_SECRET: secret,
+      PICKUP_KEYS: `k1:${"a".repeat(43)}`,
+      PICKUP_CODE_SECRET: secret,
     });
     expect(config.jwtSecret).toBe(secret);
     expect(config.devRoutes).toBe(false);
     expect(existsSync(path.join(dir, "secrets.json"))).toBe(false);
+  });
+});
+
+describe("pickup keys", () => {
+  it("are generated in development and kept across starts", () => {
+    const dir = fresh();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.pickupKeys).toHaveLength(1);
+    expect(first.pickupKeys[0]?.key.length).toBe(32);
+    expect(loadConfig({ DATA_DIR: dir }).pickupKeys[0]?.key).toEqual(first.pickupKeys[0]?.key);
+  });
+
+  it("are a keyring: the first signs, and a malformed ring names the variable", () => {
+    const ring = `new:${"b".repeat(43)},old:${"a".repeat(43)}`;
+    const config = loadConfig({ DATA_DIR: fresh(), PICKUP_KEYS: ring });
+    expect(config.pickupKeys.map((k) => k.id)).toEqual(["new", "old"]);
+    expect(() => loadConfig({ DATA_DIR: fresh(), PICKUP_KEYS: "k1:short" })).toThrow(/PICKUP_KEYS/);
+    expect(() =>
+      loadConfig({ DATA_DIR: fresh(), PICKUP_KEYS: `a:${"a".repeat(43)},a:${"b".repeat(43)}` }),
+    ).toThrow(/PICKUP_KEYS/);
+  });
+
+  it("are required in production", () => {
+    const secret = "x".repeat(40);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: "production",
+        DATA_DIR: fresh(),
+        JWT_SECRET: secret,
+        OTP_SECRET: secret,
+        SANDBOX_WEBHOOK_SECRET: secret,
+      }),
+    ).toThrow(/PICKUP_KEYS: required in production/);
+  });
+
+  it("check the fulfilment settings", () => {
+    expect(loadConfig({ DATA_DIR: fresh() })).toMatchObject({
+      orderResponseHours: 48,
+      pickupWindowDays: 7,
+      vatRateBps: 1550,
+    });
+    expect(() => loadConfig({ DATA_DIR: fresh(), ORDER_RESPONSE_HOURS: "0" })).toThrow(
+      /ORDER_RESPONSE_HOURS/,
+    );
+    expect(() => loadConfig({ DATA_DIR: fresh(), VAT_RATE_BPS: "15.5" })).toThrow(/VAT_RATE_BPS/);
   });
 });
 

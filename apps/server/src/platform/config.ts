@@ -12,6 +12,35 @@ const ZList = z.string().transform((value) =>
 
 const ZSecret = z.string().min(32, "must be at least 32 characters");
 
+/**
+ * The pickup keyring: `id:key,id:key,…`, each key 32 bytes in base64url. The first signs new
+ * credentials; the others still verify the credentials issued under them (rotation).
+ */
+const ZKeyring = z.string().transform((value, context) => {
+  const keys = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [id = "", secret = ""] = item.split(":");
+      return { id, key: Buffer.from(secret, "base64url") };
+    });
+  const bad = keys.find((k) => !/^[A-Za-z0-9_-]{1,16}$/.test(k.id) || k.key.length !== 32);
+  if (keys.length === 0 || bad) {
+    context.addIssue({
+      code: "custom",
+      message: "must be id:key pairs, comma-separated, each key 32 bytes in base64url",
+    });
+    return z.NEVER;
+  }
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    context.addIssue({ code: "custom", message: "key ids must be unique" });
+    return z.NEVER;
+  }
+  return keys;
+});
+export type PickupKey = { id: string; key: Buffer };
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   ROLE: z.enum(["all", "api", "worker"]).default("all"),
@@ -37,6 +66,14 @@ const ZEnv = z.object({
   JWT_SECRET: ZSecret.optional(),
   OTP_SECRET: ZSecret.optional(),
   SANDBOX_WEBHOOK_SECRET: ZSecret.optional(),
+  PICKUP_KEYS: z.string().optional(),
+  PICKUP_CODE_SECRET: ZSecret.optional(),
+  /** Hours a supplier has to accept or reject a funded group's order. */
+  ORDER_RESPONSE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  /** Days traders have to collect once their goods are checked in at the pickup point. */
+  PICKUP_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** VAT rate shown on invoices, in basis points (1550 = 15.5%); prices include it. */
+  VAT_RATE_BPS: z.coerce.number().int().min(0).max(5000).default(1550),
   /** Platform commission on a successful group, in basis points (1000 = 10%). */
   COMMISSION_BPS: z.coerce.number().int().min(0).max(5000).default(1000),
   SEARCH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
@@ -84,8 +121,16 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     jwtSecret: env.JWT_SECRET,
     otpSecret: env.OTP_SECRET,
     sandboxSecret: env.SANDBOX_WEBHOOK_SECRET,
+    pickupKeys: env.PICKUP_KEYS,
+    pickupCodeSecret: env.PICKUP_CODE_SECRET,
   };
   const secrets = production ? (given as Secrets) : developmentSecrets(dataDir, given);
+  const keyring = ZKeyring.safeParse(secrets.pickupKeys);
+  if (!keyring.success) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PICKUP_KEYS: ${keyring.error.issues[0]?.message ?? "invalid"}`,
+    );
+  }
   return {
     env: env.NODE_ENV,
     production,
@@ -113,12 +158,37 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     reservationHoldMinutes: env.RESERVATION_HOLD_MINUTES,
     outboxPollMs: env.OUTBOX_POLL_MS,
     searchCacheMs: env.SEARCH_CACHE_MS,
-    ...secrets,
+    orderResponseHours: env.ORDER_RESPONSE_HOURS,
+    pickupWindowDays: env.PICKUP_WINDOW_DAYS,
+    vatRateBps: env.VAT_RATE_BPS,
+    jwtSecret: secrets.jwtSecret,
+    otpSecret: secrets.otpSecret,
+    sandboxSecret: secrets.sandboxSecret,
+    pickupCodeSecret: secrets.pickupCodeSecret,
+    pickupKeys: keyring.data as PickupKey[],
   };
 }
 
-const SECRET_NAMES = ["JWT_SECRET", "OTP_SECRET", "SANDBOX_WEBHOOK_SECRET"] as const;
-type Secrets = { jwtSecret: string; otpSecret: string; sandboxSecret: string };
+const SECRET_NAMES = [
+  "JWT_SECRET",
+  "OTP_SECRET",
+  "SANDBOX_WEBHOOK_SECRET",
+  "PICKUP_KEYS",
+  "PICKUP_CODE_SECRET",
+] as const;
+type Secrets = {
+  jwtSecret: string;
+  otpSecret: string;
+  sandboxSecret: string;
+  pickupKeys: string;
+  pickupCodeSecret: string;
+};
+
+/** A fresh keyring of one key, named by the day it was made (development only). */
+function newKeyring(): string {
+  const id = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}`;
+  return `${id}:${randomBytes(32).toString("base64url")}`;
+}
 
 /** Secrets given in the environment win; the others are generated once and kept in DATA_DIR. */
 function developmentSecrets(
@@ -129,9 +199,18 @@ function developmentSecrets(
   const stored: Partial<Secrets> = existsSync(file)
     ? (JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets>)
     : {};
-  const keys = ["jwtSecret", "otpSecret", "sandboxSecret"] as const;
+  const keys = [
+    "jwtSecret",
+    "otpSecret",
+    "sandboxSecret",
+    "pickupKeys",
+    "pickupCodeSecret",
+  ] as const;
   const next = Object.fromEntries(
-    keys.map((key) => [key, stored[key] ?? randomBytes(32).toString("base64url")]),
+    keys.map((key) => [
+      key,
+      stored[key] ?? (key === "pickupKeys" ? newKeyring() : randomBytes(32).toString("base64url")),
+    ]),
   ) as Secrets;
   if (keys.some((key) => stored[key] !== next[key])) {
     mkdirSync(dataDir, { recursive: true });

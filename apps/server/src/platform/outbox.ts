@@ -13,6 +13,12 @@ export interface OutboxTopics {
   "realtime.user": { userId: string; kind: "payment" | "refund" | "participation"; id: string };
   /** A group was funded: the fulfilment domain turns it into a supplier order. */
   "group.funded": { groupId: string };
+  /** Credentials were issued at a pickup point for an order: text each trader their short code. */
+  "pickup.credentials_issued": { orderId: string; pickupPointId: string };
+  /** A delivery arrived short: tell the traders of that pickup point. */
+  "pickup.short_delivery": { disputeId: string };
+  /** A credential changed (handed over, expired, extended): push it to its trader, and the group's pickup progress. */
+  "realtime.pickup": { credentialId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

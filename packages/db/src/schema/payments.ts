@@ -83,6 +83,10 @@ export const REFUND_REASONS = [
   "quantity_reduced",
   /** Money that arrived for a share that no longer existed (left, or lapsed with no room left). */
   "late_payment",
+  /** Units the supplier did not deliver, settled by an admin. */
+  "short_delivery",
+  /** A share not collected in the pickup window, refunded less handling costs by an admin. */
+  "uncollected",
 ] as const;
 
 /** Money owed back to a trader, sent through the provider the payment came from. */

@@ -10,6 +10,7 @@ import { setExchangeRate } from "../payments/exchange-rates.ts";
 import { processDueRefunds } from "../payments/refunds.ts";
 import { createRandom } from "./random.ts";
 import { DEMO_LOGINS } from "./seed.ts";
+import { type FulfilmentStage, seedDemoFulfilment } from "./seed-fulfilment.ts";
 
 const HOUR = 3_600_000;
 
@@ -17,7 +18,9 @@ const HOUR = 3_600_000;
  * Group buys in every state the platform has so far, made through the real services (joins,
  * sandbox payments, closing at the deadline, refunds), so the demo ledger is as consistent as a
  * real one: open groups at every stage of progress, funded, expired and refunded, cancelled, and
- * a draft. Which traders join what, and how much, follows `seed`; ids and times are of the run.
+ * a draft, and past funding: orders waiting for their supplier, ordered, delivered to the demo
+ * agent's depot with pickup codes (the demo trader's among them), and completed. Which traders
+ * join what, and how much, follows `seed`; ids and times are of the run.
  */
 export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<number> {
   const random = createRandom(seed + 1);
@@ -41,6 +44,7 @@ export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<num
     .orderBy(asc(users.phone))
     .limit(120);
   const traders = traderRows.filter((t) => t.phone !== DEMO_LOGINS.trader);
+  const demoTrader = traderRows.find((t) => t.phone === DEMO_LOGINS.trader);
   const catalogue = await ctx.db
     .select({
       id: products.id,
@@ -58,7 +62,7 @@ export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<num
   };
 
   // [hours to deadline, share of MOQ paid, share of MOQ reserved, fate]
-  type Fate = "open" | "funded" | "expired" | "cancelled" | "draft";
+  type Fate = "open" | "funded" | "expired" | "cancelled" | "draft" | FulfilmentStage;
   const plans: Array<[number, number, number, Fate]> = [
     [2, 0.9, 0.1, "open"],
     [5, 0.6, 0.1, "open"],
@@ -78,11 +82,18 @@ export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<num
     [1, 0, 0.1, "expired"],
     [50, 0, 0.1, "cancelled"],
     [100, 0, 0, "draft"],
+    // After funding, picked up at the demo agent's depot (Mbare suppliers' groups).
+    [1, 1.2, 0, "ordered"],
+    [1, 1.1, 0, "delivered"],
+    [1, 1.4, 0, "completed"],
   ];
+  const mbare = catalogue.filter((p) => p.marketId === "mbare-musika");
+  const fulfilment: Array<{ id: string; stage: FulfilmentStage }> = [];
   let made = 0;
   let traderIndex = 0;
   for (const [index, [hours, paidShare, heldShare, fate]] of plans.entries()) {
-    const product = catalogue[(index * 5) % catalogue.length];
+    const after = fate === "ordered" || fate === "delivered" || fate === "completed";
+    const product = after ? mbare[index % mbare.length] : catalogue[(index * 5) % catalogue.length];
     if (!product) {
       break;
     }
@@ -110,8 +121,8 @@ export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<num
       "demo-seed",
     );
     made += 1;
-    const join = async (quantity: number, pay: boolean) => {
-      const trader = traders[traderIndex++ % traders.length];
+    const join = async (quantity: number, pay: boolean, who?: { id: string }) => {
+      const trader = who ?? traders[traderIndex++ % traders.length];
       if (!trader) {
         return;
       }
@@ -138,23 +149,31 @@ export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<num
         await join(quantity, true);
         paid += quantity;
       }
+      if (fate === "delivered" && demoTrader) {
+        // The demo trader has a share to collect, so their pickup code shows in the app.
+        await join(2, true, demoTrader);
+      }
       for (let held = 0, target = Math.round(moq * heldShare); held < target; ) {
         const quantity = Math.min(target - held, random.int(1, 3));
         await join(quantity, false);
         held += quantity;
       }
     }
-    if (fate === "funded" || fate === "expired") {
+    if (fate === "funded" || fate === "expired" || after) {
       await ctx.db
         .update(groups)
         .set({ deadline: sql`now() - make_interval(hours => ${random.int(2, 72)})` })
         .where(eq(groups.id, group.id));
       await closeGroupIfDue(ctx, group.id);
+      if (fate !== "expired") {
+        fulfilment.push({ id: group.id, stage: fate === "funded" ? "pending" : fate });
+      }
     }
     if (fate === "cancelled") {
       await cancelGroup(ctx, actor, group.id, "The supplier ran out of stock", "demo-seed");
     }
   }
+  await seedDemoFulfilment(ctx, fulfilment);
   while ((await processDueRefunds(ctx)) > 0) {
     // send every refund the closed groups owe
   }

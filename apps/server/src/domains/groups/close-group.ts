@@ -34,8 +34,8 @@ async function releaseReservations(tx: DbOrTx, group: GroupRow): Promise<void> {
   }
 }
 
-/** Refunds every paid share in full and marks it refunded (expired or cancelled groups). */
-async function refundEveryone(
+/** Refunds every paid share in full and marks it refunded (expired or cancelled groups, and funded groups whose supplier will not supply). */
+export async function refundEveryone(
   tx: DbOrTx,
   group: GroupRow,
   reason: "group_expired" | "group_cancelled",

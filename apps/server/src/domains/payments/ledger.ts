@@ -11,7 +11,10 @@ export const accounts = {
   provider: (name: string) => `provider:${name}`,
   escrow: (groupId: string) => `escrow:${groupId}`,
   refundsPayable: "refunds_payable",
+  /** Owed to a supplier for funded groups, held until the group is completed. */
   supplierPayable: (supplierId: string) => `supplier_payable:${supplierId}`,
+  /** Owed to a supplier for completed groups: may be paid out. */
+  supplierReleasable: (supplierId: string) => `supplier_releasable:${supplierId}`,
   revenue: "platform:revenue",
 } as const;
 

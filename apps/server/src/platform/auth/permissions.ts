@@ -41,6 +41,16 @@ export const PERMISSIONS = {
   "payments:own": ["trader"],
   "admin:exchange_rates": ["admin:superadmin"],
   "admin:ledger:read": ["admin"],
+  /** Supplier orders, invoices and payables of the actor's own supplier (admins: every supplier). */
+  "orders:manage": ["supplier:owner", "supplier:manager", "admin:superadmin", "admin:moderator"],
+  /** The pickup agent's work at their own pickup point: deliveries, scans, handovers, offline. */
+  "pickup:agent": ["pickup_agent"],
+  /** A trader's own pickup credentials. */
+  "pickup:own": ["trader"],
+  /** Disputes and flags from fulfilment and pickup, and the decisions on them. */
+  "admin:disputes": ["admin:superadmin", "admin:moderator"],
+  /** Which pickup point each agent works at. */
+  "admin:pickup_agents": ["admin:superadmin"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

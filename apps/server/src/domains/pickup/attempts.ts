@@ -1,0 +1,67 @@
+import { type Database, queryRows } from "@cs/db";
+import { sql } from "drizzle-orm";
+import { AppError } from "../../platform/errors.ts";
+
+/**
+ * Limits on wrong codes and tokens. An 8-digit code is guessable only by many tries, so tries
+ * are counted per agent and per pickup point (all its agents together) over a window; past the
+ * limit that scope is locked for the window. Successes do not reset the count.
+ */
+export const ATTEMPT_WINDOW_MINUTES = 15;
+export const AGENT_FAILURE_LIMIT = 5;
+export const POINT_FAILURE_LIMIT = 20;
+
+const scopes = (agentId: string, pickupPointId: string) =>
+  [
+    { scope: `agent:${agentId}`, limit: AGENT_FAILURE_LIMIT },
+    { scope: `point:${pickupPointId}`, limit: POINT_FAILURE_LIMIT },
+  ] as const;
+
+/** Refuses with `pickup_locked` while the agent or the point is locked out. */
+export async function assertNotLocked(
+  db: Database,
+  agentId: string,
+  pickupPointId: string,
+): Promise<void> {
+  const keys = scopes(agentId, pickupPointId).map((s) => s.scope);
+  const rows = await queryRows<{ scope: string }>(
+    db,
+    sql`select scope from pickup_attempts
+        where scope in (${sql.join(
+          keys.map((k) => sql`${k}`),
+          sql`, `,
+        )}) and locked_until > now()`,
+  );
+  if (rows.length > 0) {
+    throw new AppError(
+      "pickup_locked",
+      `Too many wrong codes here; try again in ${ATTEMPT_WINDOW_MINUTES} minutes`,
+      { headers: { "retry-after": String(ATTEMPT_WINDOW_MINUTES * 60) } },
+    );
+  }
+}
+
+/**
+ * Counts one wrong code or token against the agent and the point. Written outside the request's
+ * transaction (the request fails, the count must stay), one atomic upsert per scope.
+ */
+export async function recordFailure(
+  db: Database,
+  agentId: string,
+  pickupPointId: string,
+): Promise<void> {
+  for (const { scope, limit } of scopes(agentId, pickupPointId)) {
+    await db.execute(sql`
+      insert into pickup_attempts (scope, failures, window_started_at)
+      values (${scope}, 1, now())
+      on conflict (scope) do update set
+        failures = case when pickup_attempts.window_started_at < now() - make_interval(mins => ${ATTEMPT_WINDOW_MINUTES})
+                        then 1 else pickup_attempts.failures + 1 end,
+        window_started_at = case when pickup_attempts.window_started_at < now() - make_interval(mins => ${ATTEMPT_WINDOW_MINUTES})
+                        then now() else pickup_attempts.window_started_at end,
+        locked_until = case when pickup_attempts.window_started_at >= now() - make_interval(mins => ${ATTEMPT_WINDOW_MINUTES})
+                             and pickup_attempts.failures + 1 >= ${limit}
+                        then now() + make_interval(mins => ${ATTEMPT_WINDOW_MINUTES})
+                        else pickup_attempts.locked_until end`);
+  }
+}

@@ -1,0 +1,144 @@
+import { disputes, groups, pickupCredentials, pickupPoints, supplierOrders, users } from "@cs/db";
+import { and, eq, inArray } from "drizzle-orm";
+import type { AppContext } from "../../platform/context.ts";
+import { fulfilmentMessage } from "../fulfilment/messages.ts";
+import { sharesAwaitingGoods } from "../groups/fulfilment-states.ts";
+import { findCredentialRecord } from "./repo.ts";
+import { shortCodeFor } from "./tokens.ts";
+
+const harareDate = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Africa/Harare",
+  day: "numeric",
+  month: "short",
+});
+
+async function pointName(ctx: AppContext, id: string): Promise<string> {
+  const [point] = await ctx.db
+    .select({ name: pickupPoints.name })
+    .from(pickupPoints)
+    .where(eq(pickupPoints.id, id));
+  return point?.name ?? "the pickup point";
+}
+
+/**
+ * The `pickup.credentials_issued` handler: texts each trader with a live credential at the point
+ * their short code (feature phones need nothing else). The idempotency key names the code and
+ * window, so a redelivered event texts nobody twice and an extension texts everyone again.
+ */
+export async function textPickupCodes(
+  ctx: AppContext,
+  event: { orderId: string; pickupPointId: string },
+): Promise<void> {
+  const rows = await ctx.db
+    .select({
+      credential: pickupCredentials,
+      phone: users.phone,
+      language: users.language,
+      code: groups.code,
+    })
+    .from(supplierOrders)
+    .innerJoin(groups, eq(groups.id, supplierOrders.groupId))
+    .innerJoin(pickupCredentials, eq(pickupCredentials.groupId, supplierOrders.groupId))
+    .innerJoin(users, eq(users.id, pickupCredentials.traderId))
+    .where(
+      and(
+        eq(supplierOrders.id, event.orderId),
+        eq(pickupCredentials.pickupPointId, event.pickupPointId),
+        eq(pickupCredentials.status, "live"),
+      ),
+    );
+  const point = await pointName(ctx, event.pickupPointId);
+  for (const { credential, phone, language, code } of rows) {
+    const shortCode = shortCodeFor(
+      ctx.config.pickupCodeSecret,
+      credential.id,
+      credential.codeVersion,
+    );
+    await ctx.sms.send({
+      to: phone,
+      body: fulfilmentMessage("pickup_code", language, {
+        group: code,
+        point,
+        code: shortCode,
+        date: harareDate.format(credential.expiresAt),
+      }),
+      idempotencyKey: `pickup-code:${credential.id}:${credential.codeVersion}:${credential.expiresAt.getTime()}`,
+    });
+    await pushCredential(ctx, credential.id);
+  }
+}
+
+/** The `pickup.short_delivery` handler: the traders waiting at that point are told by SMS. */
+export async function textShortDelivery(
+  ctx: AppContext,
+  event: { disputeId: string },
+): Promise<void> {
+  const [dispute] = await ctx.db
+    .select({ dispute: disputes, code: groups.code })
+    .from(disputes)
+    .innerJoin(groups, eq(groups.id, disputes.groupId))
+    .where(eq(disputes.id, event.disputeId));
+  if (!dispute?.dispute.pickupPointId) {
+    return;
+  }
+  const shares = await sharesAwaitingGoods(
+    ctx.db,
+    dispute.dispute.groupId,
+    dispute.dispute.pickupPointId,
+  );
+  if (shares.length === 0) {
+    return;
+  }
+  const traders = await ctx.db
+    .select({ id: users.id, phone: users.phone, language: users.language })
+    .from(users)
+    .where(
+      inArray(
+        users.id,
+        shares.map((s) => s.traderId),
+      ),
+    );
+  const point = await pointName(ctx, dispute.dispute.pickupPointId);
+  for (const trader of traders) {
+    await ctx.sms.send({
+      to: trader.phone,
+      body: fulfilmentMessage("short_delivery", trader.language, { group: dispute.code, point }),
+      idempotencyKey: `short-delivery:${event.disputeId}:${trader.id}`,
+    });
+  }
+}
+
+/**
+ * The `realtime.pickup` handler: the trader's own room gets the credential's new state (never its
+ * token or code), and the group's room the pickup progress.
+ */
+export async function pushCredential(ctx: AppContext, credentialId: string): Promise<void> {
+  const record = await findCredentialRecord(ctx.db, credentialId);
+  if (!record) {
+    return;
+  }
+  const { credential } = record;
+  ctx.realtime?.toUser(credential.traderId, "pickup:update", {
+    credentialId: credential.id,
+    participationId: credential.participationId,
+    groupId: credential.groupId,
+    status: credential.status,
+    quantity: credential.quantity,
+    collectedQty: credential.collectedQty,
+    remainingQty: credential.quantity - credential.collectedQty,
+    expiresAt: credential.expiresAt.toISOString(),
+  });
+  const [order] = await ctx.db
+    .select({
+      collectedQty: supplierOrders.collectedQty,
+      collectableQty: supplierOrders.collectableQty,
+    })
+    .from(supplierOrders)
+    .where(eq(supplierOrders.groupId, credential.groupId));
+  if (order) {
+    ctx.realtime?.toGroup(credential.groupId, "group:pickup", {
+      groupId: credential.groupId,
+      ...order,
+    });
+  }
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "pickup_credentials_code_idx" ON "pickup_credentials" USING btree ("short_code_hash");
