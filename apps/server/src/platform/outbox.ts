@@ -56,7 +56,11 @@ type ClaimedEvent = {
  * Topics whose handler pushes the current state of something (a group's progress, a payment's
  * status): several such events with the same payload in one batch need only one push.
  */
-const COLLAPSIBLE: ReadonlySet<OutboxTopic> = new Set(["realtime.group", "realtime.user"]);
+const COLLAPSIBLE: ReadonlySet<OutboxTopic> = new Set([
+  "realtime.group",
+  "realtime.user",
+  "realtime.pickup",
+]);
 
 /**
  * Claims up to `limit` due events and runs their handlers. Claiming is one statement with
