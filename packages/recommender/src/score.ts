@@ -1,0 +1,61 @@
+import type { FittedScorer } from "./evaluate.ts";
+import { fuseLists, listsFromScores, type Mode, scoreAllSignals, type Weights } from "./fusion.ts";
+import type { HybridModel } from "./hybrid.ts";
+import { type Profile, profileOf, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
+
+/**
+ * The fused score of every product for a profile, into out. In "discovery" mode the trader's own
+ * products (a known trader's history; a cold-start stand-in is nobody's own) are left out of the
+ * ranking (score −Infinity). Returns the signals' ranked lists, which explanations read.
+ */
+export function scoreProfile(
+  model: HybridModel,
+  profile: Profile,
+  mode: Mode,
+  out: Float64Array,
+  scratch = new Float64Array(model.itemIds.length * (SIGNALS.length + 1)),
+  weights: Weights = model.weights,
+): Record<Signal, Int32Array> {
+  const n = model.itemIds.length;
+  const own = profile.user >= 0 ? profile.items : [];
+  let excluded: Uint8Array | null = null;
+  if (mode === "discovery" && own.length > 0) {
+    excluded = new Uint8Array(n);
+    for (let e = 0; e < own.length; e++) {
+      excluded[own[e] as number] = 1;
+    }
+  }
+  const raw = scratch.subarray(0, n * SIGNALS.length);
+  scoreAllSignals(model.signals, profile, raw);
+  const lists = listsFromScores(model.signals, raw, excluded, scratch.subarray(n * SIGNALS.length));
+  fuseLists(lists, model.calibrations[mode], weights, out);
+  if (excluded) {
+    for (let i = 0; i < excluded.length; i++) {
+      if (excluded[i] === 1) {
+        out[i] = Number.NEGATIVE_INFINITY;
+      }
+    }
+  }
+  return lists;
+}
+
+/** The hybrid as a scorer for the evaluation protocol. */
+export function hybridScorer(model: HybridModel, mode: Mode): FittedScorer {
+  const scratch = new Float64Array(model.itemIds.length * (SIGNALS.length + 1));
+  return {
+    itemIds: model.itemIds,
+    userIndex: model.userIndex,
+    score: (u, out) => {
+      scoreProfile(model, profileOf(model.signals, u), mode, out, scratch);
+    },
+  };
+}
+
+/** One raw signal of the hybrid alone, as a scorer (the "component alone" baselines). */
+export function signalScorer(model: HybridModel, signal: Signal): FittedScorer {
+  return {
+    itemIds: model.itemIds,
+    userIndex: model.userIndex,
+    score: (u, out) => scoreSignal(model.signals, signal, profileOf(model.signals, u), out),
+  };
+}
