@@ -273,6 +273,8 @@ function validationNdcg(users: readonly StoredUser[], mult: Float64Array, k: num
 }
 
 const TRUST_ROUNDS = 2;
+/** Relative NDCG gain a trust change needs on the held-back slice to be taken. */
+const MIN_GAIN = 0.003;
 
 /**
  * Coordinate ascent of the signals' multipliers on the validation NDCG, from the best signal alone;
@@ -309,7 +311,8 @@ function learnTrust(
         }
         mult[s] = t;
         const score = validationNdcg(users, mult, k);
-        if (score > best + 1e-9) {
+        // A change must earn its place: small gains on the held-back slice are mostly noise.
+        if (score > best * (1 + MIN_GAIN)) {
           best = score;
           bestValue = t;
           improved = true;

@@ -11,6 +11,7 @@ import {
   type Weights,
 } from "./fusion.ts";
 import { buildMatrix } from "./matrix.ts";
+import { fitPopularity } from "./popularity.ts";
 import {
   DEFAULT_SIGNAL_PARAMS,
   type FittedSignals,
@@ -19,7 +20,9 @@ import {
   SIGNALS,
   type Signal,
   type SignalParams,
+  scoreSignal,
 } from "./signals.ts";
+import { topK } from "./topk.ts";
 import type { Interaction, Item, TraderProfile } from "./types.ts";
 import { validateWeights } from "./weights.ts";
 
@@ -55,7 +58,7 @@ export interface HybridOptions {
   calibrate?: boolean;
   /** Share of the training interactions (by time) held back for calibration. */
   holdOut?: number;
-  /** Most validation traders used for calibration (evenly sampled). */
+  /** Most validation traders used for calibration (evenly sampled; default by catalogue size). */
   maxValidationUsers?: number;
   /** The k the calibration optimises NDCG at. */
   k?: number;
@@ -82,6 +85,70 @@ function priorCalibrations(): Calibrations {
     }
   }
   return out;
+}
+
+/** Trader × product pairs scored for calibration at most (see fitHybrid). */
+const VALIDATION_PAIRS = 2_000_000;
+const HALF_LIVES = [7, 14, 30, 60, 120, 365];
+
+/** Mean NDCG@k of one signal alone in repeat mode on the validation users. */
+function signalNdcg(s: FittedSignals, signal: Signal, users: readonly ValidationUser[], k: number) {
+  const scores = new Float64Array(s.nItems);
+  let total = 0;
+  for (const user of users) {
+    scoreSignal(s, signal, user.profile, scores);
+    for (let i = 0; i < scores.length; i++) {
+      if ((s.buyers[i] as number) === 0) {
+        scores[i] = Number.NEGATIVE_INFINITY;
+      }
+    }
+    const truth = user.truth.repeat;
+    let dcg = 0;
+    topK(scores, k, s.buyers).forEach((i, r) => {
+      dcg += truth.has(i) ? 1 / Math.log2(r + 2) : 0;
+    });
+    let idcg = 0;
+    for (let r = 0; r < Math.min(k, truth.size); r++) {
+      idcg += 1 / Math.log2(r + 2);
+    }
+    total += dcg / idcg;
+  }
+  return total / users.length;
+}
+
+/**
+ * The half-lives of popularity and buy-again that rank the held-back slice best (how fast tastes
+ * move differs between markets: a fashion season against a staple's steady demand). Leaves the
+ * best popularity in `s`, for the calibration that follows.
+ */
+function chooseHalfLives(
+  s: FittedSignals,
+  m: ReturnType<typeof buildMatrix>,
+  users: readonly ValidationUser[],
+  k: number,
+): { popularity: number; buyAgain: number } {
+  let best = { popularity: s.params.popularityHalfLifeDays, score: Number.NEGATIVE_INFINITY };
+  let bestModel = s.popularity;
+  for (const h of HALF_LIVES) {
+    s.popularity = fitPopularity(m, h);
+    const score = signalNdcg(s, "popularity", users, k);
+    if (score > best.score) {
+      best = { popularity: h, score };
+      bestModel = s.popularity;
+    }
+  }
+  s.popularity = bestModel;
+  let bestBuyAgain = { h: s.params.buyAgainHalfLifeDays, score: Number.NEGATIVE_INFINITY };
+  const original = s.params;
+  for (const h of HALF_LIVES) {
+    s.params = { ...original, buyAgainHalfLifeDays: h };
+    const score = signalNdcg(s, "buyAgain", users, k);
+    if (score > bestBuyAgain.score) {
+      bestBuyAgain = { h, score };
+    }
+  }
+  s.params = { ...original, buyAgainHalfLifeDays: bestBuyAgain.h };
+  return { popularity: best.popularity, buyAgain: bestBuyAgain.h };
 }
 
 /** Traders of the held-back slice with their truth per mode, evenly sampled. */
@@ -134,8 +201,16 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
     });
     if (m.indices.length > 0 && later.length > 0) {
       const s = fitSignals(m, params);
-      const users = validationUsers(s, m, later, options.maxValidationUsers ?? 600);
+      // Scoring a validation user costs about the catalogue's size: a budget of trader × product
+      // pairs keeps every trader of a small catalogue (less noise) and samples a large one.
+      const maxUsers =
+        options.maxValidationUsers ??
+        Math.max(600, Math.floor(VALIDATION_PAIRS / Math.max(1, m.itemIds.length)));
+      const users = validationUsers(s, m, later, maxUsers);
       if (users.length >= 20) {
+        const chosen = chooseHalfLives(s, m, users, options.k ?? 10);
+        params.popularityHalfLifeDays = chosen.popularity;
+        params.buyAgainHalfLifeDays = chosen.buyAgain;
         const candidates = s.buyers.reduce((a, b) => a + (b > 0 ? 1 : 0), 0);
         calibrations = learnCalibrations(s, users, candidates, options.k ?? 10);
       }
