@@ -68,6 +68,24 @@ function preferencesOf(model: HybridModel, user: number): TraderProfile {
   };
 }
 
+/** Known traders' preferences with history, computed once per model (cold start scans them). */
+const known = new WeakMap<HybridModel, { user: number; preferences: TraderProfile }[]>();
+
+function knownTraders(model: HybridModel) {
+  let list = known.get(model);
+  if (!list) {
+    const h = model.signals.history;
+    list = [];
+    for (let u = 0; u < model.userIds.length; u++) {
+      if ((h.indptr[u + 1] as number) > (h.indptr[u] as number)) {
+        list.push({ user: u, preferences: preferencesOf(model, u) });
+      }
+    }
+    known.set(model, list);
+  }
+  return list;
+}
+
 export interface ColdStartProfile {
   profile: Profile;
   /** The most similar traders' ids (for explanations). */
@@ -89,13 +107,10 @@ export function coldStartProfile(
   }
   const h = model.signals.history;
   const scored: { user: number; sim: number }[] = [];
-  for (let u = 0; u < model.userIds.length; u++) {
-    if ((h.indptr[u + 1] as number) === (h.indptr[u] as number)) {
-      continue;
-    }
-    const sim = preferenceSimilarity(preferences, preferencesOf(model, u));
+  for (const { user, preferences: theirs } of knownTraders(model)) {
+    const sim = preferenceSimilarity(preferences, theirs);
     if (sim > 0) {
-      scored.push({ user: u, sim });
+      scored.push({ user, sim });
     }
   }
   scored.sort((a, b) => b.sim - a.sim || a.user - b.user);

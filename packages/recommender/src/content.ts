@@ -75,19 +75,25 @@ export function fitContent(items: readonly Item[]): ContentModel {
   return { items: itemsCsr, terms: transposeCsr(itemsCsr), vocabulary };
 }
 
+/** Per-term scratch of each model (all zero between calls). */
+const termWorks = new WeakMap<ContentModel, Float64Array>();
+
 /**
  * Scores every item by the cosine-like match of its vector with the trader's profile (the sum of
- * the vectors of the trader's products, weighted). `termWork` is scratch of length vocabulary.
+ * the vectors of the trader's products, weighted).
  */
 export function scoreContent(
   model: ContentModel,
   items: ArrayLike<number>,
   weights: ArrayLike<number>,
   out: Float64Array,
-  termWork = new Float64Array(model.vocabulary.length),
 ): void {
   const { items: x, terms } = model;
-  termWork.fill(0);
+  let termWork = termWorks.get(model);
+  if (!termWork) {
+    termWork = new Float64Array(model.vocabulary.length);
+    termWorks.set(model, termWork);
+  }
   const touched: number[] = [];
   for (let e = 0; e < items.length; e++) {
     const i = items[e] as number;
@@ -106,6 +112,7 @@ export function scoreContent(
   out.fill(0);
   for (const t of touched) {
     const v = termWork[t] as number;
+    termWork[t] = 0;
     for (let p = terms.indptr[t] as number; p < (terms.indptr[t + 1] as number); p++) {
       const j = terms.indices[p] as number;
       out[j] = (out[j] as number) + v * (terms.values[p] as number);

@@ -23,11 +23,11 @@ export interface EaseModel {
   rank: number;
   lambda: number;
   /** Q (items × rank). */
-  q: Float32Array;
+  q: Float64Array;
   /** Q·M (items × rank). */
-  qm: Float32Array;
+  qm: Float64Array;
   /** 1 / diag(P) per item. */
-  invDiag: Float32Array;
+  invDiag: Float64Array;
 }
 
 export interface EaseOptions {
@@ -72,8 +72,8 @@ export function fitEase(x: Csr, options: EaseOptions): EaseModel {
   for (let a = 0; a < r; a++) {
     m[a * r + a] = (m[a * r + a] as number) + 1 / lambda;
   }
-  const qm = new Float32Array(n * r);
-  const invDiag = new Float32Array(n);
+  const qm = new Float64Array(n * r);
+  const invDiag = new Float64Array(n);
   const row = new Float64Array(r);
   for (let i = 0; i < n; i++) {
     const o = i * r;
@@ -92,7 +92,7 @@ export function fitEase(x: Csr, options: EaseOptions): EaseModel {
     }
     invDiag[i] = 1 / Math.max(diag, 1e-12 / lambda);
   }
-  return { rank: r, lambda, q: Float32Array.from(q), qm, invDiag };
+  return { rank: r, lambda, q, qm, invDiag };
 }
 
 /**

@@ -105,9 +105,11 @@ export function fuseLists(
       return;
     }
     const c = cal[signal];
-    lists[signal].forEach((i, r) => {
+    const list = lists[signal];
+    for (let r = 0; r < list.length; r++) {
+      const i = list[r] as number;
       out[i] = (out[i] as number) + m * (calibrated(c, r) - c.tail);
-    });
+    }
   });
 }
 

@@ -15,9 +15,9 @@ import {
 export interface NmfModel {
   components: number;
   /** traders × components. */
-  w: Float32Array;
+  w: Float64Array;
   /** products × components. */
-  h: Float32Array;
+  h: Float64Array;
 }
 
 export interface NmfOptions {
@@ -65,7 +65,7 @@ export function fitNmf(x: Csr, options: NmfOptions): NmfModel {
     symmetricGramOf(w, w, x.rows, k, gram);
     halsSweep(h, x.cols, k, xtw, gram);
   }
-  return { components: k, w: Float32Array.from(w), h: Float32Array.from(h) };
+  return { components: k, w, h };
 }
 
 /** Scores every product for trader u (Wᵤ·Hᵀ). */

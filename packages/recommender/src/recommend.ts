@@ -4,7 +4,7 @@ import { itemSimilarity } from "./content.ts";
 import type { Explanation, MessageKey } from "./explain.ts";
 import { DEFAULT_WEIGHTS, type Mode, SIGNAL_COMPONENT, type Weights } from "./fusion.ts";
 import type { HybridModel } from "./hybrid.ts";
-import { scoreProfile } from "./score.ts";
+import { scoreProfile, workspaceOf } from "./score.ts";
 import { type Profile, profileOf, SIGNALS, type Signal } from "./signals.ts";
 import { topK } from "./topk.ts";
 import { COMPONENTS, type Component, type TraderProfile } from "./types.ts";
@@ -101,26 +101,29 @@ export function recommend(model: HybridModel, request: RecommendRequest): Recomm
     profile = cold.profile;
     neighbours = cold.neighbours;
   }
-  const scores = new Float64Array(n);
-  const lists = scoreProfile(model, profile, mode, scores, undefined, weights);
+  const ws = workspaceOf(model);
+  const scores = ws.scores;
+  const lists = scoreProfile(model, profile, mode, scores, weights);
   // The freshness bonus is bounded by the best calibrated probability of any signal, so a new
   // product can join the list but never outrank a strong personal signal by freshness alone.
   const cal = model.calibrations[mode];
   const cap = Math.max(...SIGNALS.map((s) => cal[s].probs[0] ?? 0));
   const now = request.now ?? model.now;
-  const fresh = new Float64Array(n);
+  const fresh = new Map<number, number>();
   if (request.createdAt && weights.freshness > 0) {
     for (const [id, at] of request.createdAt) {
       const i = model.itemIndex.get(id);
-      if (i !== undefined) {
-        fresh[i] = weights.freshness * cap * freshness(at, now);
-        scores[i] = (scores[i] as number) + (fresh[i] as number);
+      const bonus = weights.freshness * cap * freshness(at, now);
+      if (i !== undefined && bonus > 0) {
+        fresh.set(i, bonus);
+        scores[i] = (scores[i] as number) + bonus;
       }
     }
   }
   if (request.candidates) {
-    const allowed = new Uint8Array(n);
-    for (const i of indicesOf(model, request.candidates, unknownIds)) {
+    const allowed = ws.mask;
+    const listed = indicesOf(model, request.candidates, unknownIds);
+    for (const i of listed) {
       allowed[i] = 1;
     }
     for (let i = 0; i < n; i++) {
@@ -128,15 +131,17 @@ export function recommend(model: HybridModel, request: RecommendRequest): Recomm
         scores[i] = Number.NEGATIVE_INFINITY;
       }
     }
+    for (const i of listed) {
+      allowed[i] = 0;
+    }
   }
   for (const i of indicesOf(model, request.exclude ?? [], unknownIds)) {
     scores[i] = Number.NEGATIVE_INFINITY;
   }
-  const ranks = rankLookup(lists);
   const top = k === 0 ? new Int32Array(0) : topK(scores, k, model.signals.buyers);
   const items = [...top].map((i) => {
-    const contributions = contributionsOf(model, ranks, i, mode, weights);
-    contributions.freshness = fresh[i] as number;
+    const contributions = contributionsOf(model, lists, i, mode, weights);
+    contributions.freshness = fresh.get(i) ?? 0;
     return {
       itemId: model.itemIds[i] as string,
       score: COMPONENTS.reduce((sum, c) => sum + contributions[c], 0),
@@ -147,19 +152,10 @@ export function recommend(model: HybridModel, request: RecommendRequest): Recomm
   return { items, coldStart: !hasHistory, unknownIds };
 }
 
-/** Rank of every listed product per signal (absent: the signal does not rank it). */
-function rankLookup(lists: Record<Signal, Int32Array>): Record<Signal, Map<number, number>> {
-  const out = {} as Record<Signal, Map<number, number>>;
-  for (const signal of SIGNALS) {
-    out[signal] = new Map([...lists[signal]].map((i, r) => [i, r]));
-  }
-  return out;
-}
-
 /** Each component's share of the fused score: weight × trust × lift of its signals' ranks. */
 function contributionsOf(
   model: HybridModel,
-  ranks: Record<Signal, Map<number, number>>,
+  lists: Record<Signal, Int32Array>,
   item: number,
   mode: Mode,
   weights: Weights,
@@ -168,8 +164,8 @@ function contributionsOf(
   for (const signal of SIGNALS) {
     const c = model.calibrations[mode][signal];
     const component = SIGNAL_COMPONENT[signal];
-    const rank = ranks[signal].get(item);
-    if (rank !== undefined) {
+    const rank = lists[signal].indexOf(item);
+    if (rank >= 0) {
       out[component] += weights[component] * c.trust * (calibrated(c, rank) - c.tail);
     }
   }

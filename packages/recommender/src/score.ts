@@ -3,6 +3,33 @@ import { fuseLists, listsFromScores, type Mode, scoreAllSignals, type Weights } 
 import type { HybridModel } from "./hybrid.ts";
 import { type Profile, profileOf, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
 
+/** Buffers one request needs, kept per model: serving allocates nothing per product. */
+export interface Workspace {
+  scratch: Float64Array;
+  scores: Float64Array;
+  /** All zero between requests (whoever sets entries clears them). */
+  mask: Uint8Array;
+  excluded: Uint8Array;
+}
+
+const workspaces = new WeakMap<HybridModel, Workspace>();
+
+/** The model's workspace (requests are synchronous, so one per model is enough). */
+export function workspaceOf(model: HybridModel): Workspace {
+  let ws = workspaces.get(model);
+  if (!ws) {
+    const n = model.itemIds.length;
+    ws = {
+      scratch: new Float64Array(n * (SIGNALS.length + 1)),
+      scores: new Float64Array(n),
+      mask: new Uint8Array(n),
+      excluded: new Uint8Array(n),
+    };
+    workspaces.set(model, ws);
+  }
+  return ws;
+}
+
 /**
  * The fused score of every product for a profile, into out. In "discovery" mode the trader's own
  * products (a known trader's history; a cold-start stand-in is nobody's own) are left out of the
@@ -13,14 +40,14 @@ export function scoreProfile(
   profile: Profile,
   mode: Mode,
   out: Float64Array,
-  scratch = new Float64Array(model.itemIds.length * (SIGNALS.length + 1)),
   weights: Weights = model.weights,
 ): Record<Signal, Int32Array> {
   const n = model.itemIds.length;
+  const { scratch, excluded: mask } = workspaceOf(model);
   const own = profile.user >= 0 ? profile.items : [];
   let excluded: Uint8Array | null = null;
   if (mode === "discovery" && own.length > 0) {
-    excluded = new Uint8Array(n);
+    excluded = mask;
     for (let e = 0; e < own.length; e++) {
       excluded[own[e] as number] = 1;
     }
@@ -30,10 +57,9 @@ export function scoreProfile(
   const lists = listsFromScores(model.signals, raw, excluded, scratch.subarray(n * SIGNALS.length));
   fuseLists(lists, model.calibrations[mode], weights, out);
   if (excluded) {
-    for (let i = 0; i < excluded.length; i++) {
-      if (excluded[i] === 1) {
-        out[i] = Number.NEGATIVE_INFINITY;
-      }
+    for (let e = 0; e < own.length; e++) {
+      out[own[e] as number] = Number.NEGATIVE_INFINITY;
+      excluded[own[e] as number] = 0;
     }
   }
   return lists;
@@ -41,12 +67,11 @@ export function scoreProfile(
 
 /** The hybrid as a scorer for the evaluation protocol. */
 export function hybridScorer(model: HybridModel, mode: Mode): FittedScorer {
-  const scratch = new Float64Array(model.itemIds.length * (SIGNALS.length + 1));
   return {
     itemIds: model.itemIds,
     userIndex: model.userIndex,
     score: (u, out) => {
-      scoreProfile(model, profileOf(model.signals, u), mode, out, scratch);
+      scoreProfile(model, profileOf(model.signals, u), mode, out);
     },
   };
 }

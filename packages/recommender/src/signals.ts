@@ -28,7 +28,7 @@ export interface SignalParams {
 export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
   easeRank: 128,
   easeLambda: 500,
-  easeIterations: 3,
+  easeIterations: 2,
   knnNeighbours: 50,
   nmfComponents: 24,
   nmfIterations: 10,
