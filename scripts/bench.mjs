@@ -444,7 +444,8 @@ function summary(r) {
     const { fit, serving } = r.recommender;
     lines.push(
       `recommender fit: ${fit.medianSeconds ?? "?"} s (cpu ${fit.medianCpuSeconds ?? "?"} s) (<= 3 s): ${verdict(fit.medianSeconds <= 3)}`,
-      `recommender top 10: p50 ${serving.topK.p50Ms} ms, p99 ${serving.topK.p99Ms} ms (cpu p99 ${serving.topK.cpuP99Ms} ms) (p99 <= 2 ms): ${verdict(serving.topK.p99Ms <= 2)}`,
+      `recommender top 10 (every signal): p50 ${serving.topKEverySignal.p50Ms} ms, p99 ${serving.topKEverySignal.p99Ms} ms (cpu p99 ${serving.topKEverySignal.cpuP99Ms} ms) (p99 <= 2 ms): ${verdict(serving.topKEverySignal.p99Ms <= 2)}`,
+      `recommender top 10 (online-retail model as trained): p50 ${fit.topK?.p50Ms} ms, p99 ${fit.topK?.p99Ms} ms (cpu p99 ${fit.topK?.cpuP99Ms} ms)`,
       `recommender memory: ${serving.memory.loadedTotalMb} MB loaded (<= 200 MB): ${verdict(serving.memory.loadedTotalMb <= 200)}`,
     );
   }

@@ -2,7 +2,8 @@
 //  - fit: fitHybrid on online-retail-dev's train split (the eval command's fit), median of runs
 //    (target <= 3 s);
 //  - topK: recommend() top 10 for one trader from a loaded model of 10,000 traders × 5,000
-//    products (synthetic, with taste groups and staples), p50/p99 over many traders (p99 <= 2 ms);
+//    products (synthetic, with taste groups and staples), p50/p99 over many traders (p99 <= 2 ms),
+//    as trained and with every signal computed (the worst case); also on the online-retail model;
 //  - memory: what loading that model from its bytes adds to the heap and array buffers
 //    (target <= 200 MB), and the size of the bytes.
 // Wall and CPU time are both given: on a machine shared with other work the wall figures mostly
@@ -53,7 +54,9 @@ function benchFit() {
     const used = process.cpuUsage(cpu);
     cpuSeconds.push((used.user + used.system) / 1e6);
   }
+  const realTopK = measureTopK(last);
   return {
+    topK: realTopK,
     data: "online-retail-dev, train split (interactions before the default cutoff)",
     interactions: train.length,
     products: last.itemIds.length,
@@ -113,6 +116,38 @@ function syntheticPlatform(traders = 10_000, products = 5_000) {
   return { interactions, items };
 }
 
+/** Top 10 for one trader at a time, as a server handling a trader would: wall and CPU time. */
+function measureTopK(model) {
+  const random = seededRandom(7);
+  const ids = model.userIds;
+  for (let q = 0; q < 200; q++) {
+    recommend(model, { userId: ids[Math.floor(random() * ids.length)], k: 10 });
+  }
+  // On a machine shared with other work the wall p99 mostly measures the scheduler; the CPU time
+  // of the same requests is what a request costs.
+  const times = [];
+  const cpuTimes = [];
+  for (let q = 0; q < queries; q++) {
+    const userId = ids[Math.floor(random() * ids.length)];
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    recommend(model, { userId, k: 10 });
+    times.push(performance.now() - started);
+    const used = process.cpuUsage(cpu);
+    cpuTimes.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
+  return {
+    queries,
+    p50Ms: round(percentile(times, 0.5)),
+    p99Ms: round(percentile(times, 0.99)),
+    maxMs: round(times[times.length - 1]),
+    cpuP50Ms: round(percentile(cpuTimes, 0.5)),
+    cpuP99Ms: round(percentile(cpuTimes, 0.99)),
+  };
+}
+
 function benchServing() {
   const platform = syntheticPlatform();
   const fitStarted = performance.now();
@@ -130,27 +165,19 @@ function benchServing() {
   const after = process.memoryUsage();
   const heapMb = (after.heapUsed - before.heapUsed) / 2 ** 20;
   const buffersMb = (after.arrayBuffers - before.arrayBuffers) / 2 ** 20;
-  // Warm up, then time one request at a time, as a server handling a trader would.
-  const random = seededRandom(7);
-  const ids = loaded.userIds;
-  for (let q = 0; q < 200; q++) {
-    recommend(loaded, { userId: ids[Math.floor(random() * ids.length)], k: 10 });
-  }
-  // Wall time, and the CPU time of the same requests: on a machine shared with other work the
-  // wall p99 mostly measures the scheduler, the CPU time what a request costs.
-  const times = [];
-  const cpuTimes = [];
-  for (let q = 0; q < queries; q++) {
-    const userId = ids[Math.floor(random() * ids.length)];
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    recommend(loaded, { userId, k: 10 });
-    times.push(performance.now() - started);
-    const used = process.cpuUsage(cpu);
-    cpuTimes.push((used.user + used.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  cpuTimes.sort((a, b) => a - b);
+  const topK = measureTopK(loaded);
+  // The trained model leaves idle the signals that did not help on its held-back slice (they are
+  // not computed); the worst case computes all six.
+  const everySignal = {
+    ...loaded,
+    calibrations: Object.fromEntries(
+      Object.entries(loaded.calibrations).map(([mode, cal]) => [
+        mode,
+        Object.fromEntries(Object.entries(cal).map(([signal, c]) => [signal, { ...c, trust: 1 }])),
+      ]),
+    ),
+  };
+  const topKEverySignal = measureTopK(everySignal);
   const coldTimes = [];
   for (let q = 0; q < 200; q++) {
     const started = performance.now();
@@ -170,14 +197,8 @@ function benchServing() {
       silhouette: segments.silhouette,
       seconds: round(segmentSeconds),
     },
-    topK: {
-      queries,
-      p50Ms: round(percentile(times, 0.5)),
-      p99Ms: round(percentile(times, 0.99)),
-      maxMs: round(times[times.length - 1]),
-      cpuP50Ms: round(percentile(cpuTimes, 0.5)),
-      cpuP99Ms: round(percentile(cpuTimes, 0.99)),
-    },
+    topK,
+    topKEverySignal,
     coldStartTopK: {
       queries: 200,
       p50Ms: round(percentile(coldTimes, 0.5)),
@@ -198,7 +219,7 @@ const serving = benchServing();
 const out = { fit, serving };
 out.targets = {
   fitAtMost3s: typeof fit.medianSeconds === "number" ? fit.medianSeconds <= 3 : null,
-  topKP99AtMost2ms: serving.topK.p99Ms <= 2,
+  topKP99AtMost2ms: serving.topKEverySignal.p99Ms <= 2,
   memoryAtMost200MB: serving.memory.loadedTotalMb <= 200,
 };
 console.log(JSON.stringify(out, null, 2));

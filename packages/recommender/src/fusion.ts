@@ -50,10 +50,17 @@ export function flatCalibration(trust: number): SignalCalibration {
 }
 
 /** The raw scores of every signal for one profile (signal k at k·n). */
-export function scoreAllSignals(s: FittedSignals, profile: Profile, out: Float64Array): void {
+export function scoreAllSignals(
+  s: FittedSignals,
+  profile: Profile,
+  out: Float64Array,
+  skip?: ReadonlySet<Signal>,
+): void {
   const n = s.nItems;
   SIGNALS.forEach((signal, k) => {
-    scoreSignal(s, signal, profile, out.subarray(k * n, (k + 1) * n));
+    if (!skip?.has(signal)) {
+      scoreSignal(s, signal, profile, out.subarray(k * n, (k + 1) * n));
+    }
   });
 }
 
@@ -66,10 +73,15 @@ export function listsFromScores(
   raw: Float64Array,
   excluded: Uint8Array | null,
   scratch: Float64Array,
+  skip?: ReadonlySet<Signal>,
 ): Record<Signal, Int32Array> {
   const n = s.nItems;
   const lists = {} as Record<Signal, Int32Array>;
   SIGNALS.forEach((signal, k) => {
+    if (skip?.has(signal)) {
+      lists[signal] = new Int32Array(0);
+      return;
+    }
     const o = k * n;
     for (let i = 0; i < n; i++) {
       const v = raw[o + i] as number;
@@ -78,6 +90,12 @@ export function listsFromScores(
     lists[signal] = topK(scratch, MAX_RANK, s.buyers);
   });
   return lists;
+}
+
+/** Signals that weigh nothing in a mix (no need to score them: they contribute exactly 0). */
+export function idleSignals(cal: Record<Signal, SignalCalibration>, weights: Weights): Set<Signal> {
+  const mult = multipliers(cal, weights);
+  return new Set(SIGNALS.filter((_signal, k) => mult[k] === 0));
 }
 
 /** Effective multiplier of each signal: the component's weight × the signal's learned trust. */

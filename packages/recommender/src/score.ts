@@ -1,5 +1,12 @@
 import type { FittedScorer } from "./evaluate.ts";
-import { fuseLists, listsFromScores, type Mode, scoreAllSignals, type Weights } from "./fusion.ts";
+import {
+  fuseLists,
+  idleSignals,
+  listsFromScores,
+  type Mode,
+  scoreAllSignals,
+  type Weights,
+} from "./fusion.ts";
 import type { HybridModel } from "./hybrid.ts";
 import { type Profile, profileOf, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
 
@@ -53,8 +60,15 @@ export function scoreProfile(
     }
   }
   const raw = scratch.subarray(0, n * SIGNALS.length);
-  scoreAllSignals(model.signals, profile, raw);
-  const lists = listsFromScores(model.signals, raw, excluded, scratch.subarray(n * SIGNALS.length));
+  const skip = idleSignals(model.calibrations[mode], weights);
+  scoreAllSignals(model.signals, profile, raw, skip);
+  const lists = listsFromScores(
+    model.signals,
+    raw,
+    excluded,
+    scratch.subarray(n * SIGNALS.length),
+    skip,
+  );
   fuseLists(lists, model.calibrations[mode], weights, out);
   if (excluded) {
     for (let e = 0; e < own.length; e++) {
