@@ -57,6 +57,7 @@ describe("recommender eval (the command)", () => {
       ]),
     );
     expect(report.results.A1.buy_again).toBeUndefined();
+    expect(report.results.A1.buyAgain).toBeUndefined();
     for (const metrics of Object.values(report.results.A2) as Record<string, number>[]) {
       for (const key of [
         "precision",

@@ -96,7 +96,10 @@ export function runEvaluation(data: Dataset, options: EvalOptions = {}): EvalRep
       add("buy_again", buyAgainBaseline(set.matrix), 0);
     }
     for (const signal of SIGNALS) {
-      add(signal, signalScorer(model, signal), model.fitSeconds.signals[signal]);
+      // Buy-again only ranks the trader's own products, which A1 takes out: nothing to rank.
+      if (protocol === "A2" || signal !== "buyAgain") {
+        add(signal, signalScorer(model, signal), model.fitSeconds.signals[signal]);
+      }
     }
     results[protocol] = rows;
   }
