@@ -1,6 +1,5 @@
 // Reproduces the baseline table of data/README.md with our implementation of its protocol. The
 // data sets live beside the repositories (shared/data); without them the test is skipped.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,12 +11,9 @@ import {
 } from "./evaluate.ts";
 import { loadDataset } from "./load.ts";
 import { distinctBuyers } from "./matrix.ts";
+import { publicDataRoot } from "./public-data.ts";
 
-const dataRoot = [
-  process.env.RECOMMENDER_DATA,
-  path.resolve(import.meta.dirname, "../../../../shared/data"),
-  path.resolve(import.meta.dirname, "../../../../../shared/data"),
-].find((dir) => dir && existsSync(path.join(dir, "groceries")));
+const dataRoot = publicDataRoot;
 
 // README figures: P, R, NDCG, HR, coverage at 10.
 const README = {
