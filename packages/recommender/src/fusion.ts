@@ -74,6 +74,7 @@ export function listsFromScores(
   excluded: Uint8Array | null,
   scratch: Float64Array,
   skip?: ReadonlySet<Signal>,
+  depth = MAX_RANK,
 ): Record<Signal, Int32Array> {
   const n = s.nItems;
   const lists = {} as Record<Signal, Int32Array>;
@@ -87,7 +88,7 @@ export function listsFromScores(
       const v = raw[o + i] as number;
       scratch[i] = v > 0 && !(excluded && excluded[i] === 1) ? v : Number.NEGATIVE_INFINITY;
     }
-    lists[signal] = topK(scratch, MAX_RANK, s.buyers);
+    lists[signal] = topK(scratch, depth, s.buyers);
   });
   return lists;
 }
@@ -155,7 +156,6 @@ export function learnCalibrations(
   const n = s.nItems;
   const scratch = new Float64Array(n);
   const raw = new Float64Array(n * SIGNALS.length);
-  const excluded = new Uint8Array(n);
   const perMode = {} as Calibrations;
   const stored: Record<Mode, { lists: Record<Signal, Int32Array>; truth: Set<number> }[]> = {
     repeat: [],
@@ -168,17 +168,29 @@ export function learnCalibrations(
       counts[mode][signal] = new CalibrationCounts();
     }
   }
+  const own = new Set<number>();
   for (const user of users) {
     scoreAllSignals(s, user.profile, raw);
+    // One ranking per signal serves both modes: ranked deep enough, the discovery list is the
+    // repeat list without the trader's own products (the order of the rest is the same).
+    const deep = listsFromScores(s, raw, null, scratch, undefined, MAX_RANK + user.own.length);
+    own.clear();
+    for (const i of user.own) {
+      own.add(i);
+    }
     for (const mode of MODES) {
       const truth = user.truth[mode];
       if (truth.size === 0) {
         continue;
       }
-      for (const i of user.own) {
-        excluded[i] = mode === "discovery" ? 1 : 0;
+      const lists = {} as Record<Signal, Int32Array>;
+      for (const signal of SIGNALS) {
+        const list = deep[signal];
+        lists[signal] =
+          mode === "repeat"
+            ? list.subarray(0, MAX_RANK)
+            : list.filter((i) => !own.has(i)).subarray(0, MAX_RANK);
       }
-      const lists = listsFromScores(s, raw, mode === "discovery" ? excluded : null, scratch);
       const pool = candidates - (mode === "discovery" ? user.own.length : 0);
       for (const signal of SIGNALS) {
         const c = counts[mode][signal];
@@ -194,9 +206,6 @@ export function learnCalibrations(
         }
       }
       stored[mode].push({ lists, truth });
-      for (const i of user.own) {
-        excluded[i] = 0;
-      }
     }
   }
   for (const mode of MODES) {
