@@ -12,14 +12,6 @@ export interface FittedScorer {
   score(user: number, out: Float64Array): void;
 }
 
-/** A model to evaluate: fitted on the train interactions, knowing the time of the cutoff. */
-export interface EvalModel {
-  name: string;
-  /** Protocols the model applies to (buy-again only makes sense when repeats count). */
-  protocols?: readonly Protocol[];
-  fit(train: Interaction[], items: Item[], now: number): FittedScorer;
-}
-
 export interface Metrics {
   precision: number;
   recall: number;

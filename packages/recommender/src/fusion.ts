@@ -43,12 +43,6 @@ export interface SignalCalibration extends RankCalibration {
 }
 export type Calibrations = Record<Mode, Record<Signal, SignalCalibration>>;
 
-/** Calibration of a signal with no evidence: every rank equally (un)likely, no trust. */
-export function flatCalibration(trust: number): SignalCalibration {
-  const counts = new CalibrationCounts();
-  return { ...counts.finish(), trust };
-}
-
 /** The raw scores of every signal for one profile (signal k at k·n). */
 export function scoreAllSignals(
   s: FittedSignals,

@@ -29,8 +29,3 @@ export function historyOf(m: InteractionMatrix): History {
     value: Float32Array.from(m.weight, profileValue),
   };
 }
-
-/** The entries of trader u: [start, end). */
-export function rowOf(h: History, u: number): [number, number] {
-  return [h.indptr[u] as number, h.indptr[u + 1] as number];
-}

@@ -7,7 +7,6 @@
 export { coldStartProfile, preferenceSimilarity } from "./cold-start.ts";
 export {
   buildEvalSet,
-  type EvalModel,
   type FittedScorer,
   type Metrics,
   type Protocol,

@@ -42,22 +42,3 @@ export function topK(
   }
   return size === k ? best : best.slice(0, size);
 }
-
-/** Ranks (0 = best) of every index by score, ties by `tieBreak` then index. */
-export function rankAll(scores: ArrayLike<number>, tieBreak?: ArrayLike<number>): Int32Array {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
-    const d = (scores[b] as number) - (scores[a] as number);
-    if (d !== 0 && !Number.isNaN(d)) {
-      return d;
-    }
-    const t = tieBreak ? (tieBreak[b] as number) - (tieBreak[a] as number) : 0;
-    return t !== 0 ? t : a - b;
-  });
-  const ranks = new Int32Array(n);
-  order.forEach((item, r) => {
-    ranks[item] = r;
-  });
-  return ranks;
-}
