@@ -1,5 +1,6 @@
 import type { HybridModel } from "./hybrid.ts";
 import type { Profile } from "./signals.ts";
+import { topK } from "./topk.ts";
 import type { TraderProfile } from "./types.ts";
 
 /** How many similar traders make a new trader's stand-in history. */
@@ -36,8 +37,13 @@ export function budgetOverlap(a: TraderProfile, b: TraderProfile): number {
  * Similarity of two traders' preferences: categories (Jaccard) weigh most, then budget overlap,
  * the same market, and a group size of the same order.
  */
-export function preferenceSimilarity(a: TraderProfile, b: TraderProfile): number {
-  const cats = jaccard(new Set(a.categories ?? []), new Set(b.categories ?? []));
+export function preferenceSimilarity(
+  a: TraderProfile,
+  b: TraderProfile,
+  aCategories: ReadonlySet<string> = new Set(a.categories ?? []),
+  bCategories: ReadonlySet<string> = new Set(b.categories ?? []),
+): number {
+  const cats = jaccard(aCategories, bCategories);
   const market = a.market && b.market && a.market === b.market ? 1 : 0;
   const size =
     a.groupSize && b.groupSize
@@ -69,7 +75,12 @@ function preferencesOf(model: HybridModel, user: number): TraderProfile {
 }
 
 /** Known traders' preferences with history, computed once per model (cold start scans them). */
-const known = new WeakMap<HybridModel, { user: number; preferences: TraderProfile }[]>();
+interface KnownTrader {
+  user: number;
+  preferences: TraderProfile;
+  categories: ReadonlySet<string>;
+}
+const known = new WeakMap<HybridModel, KnownTrader[]>();
 
 function knownTraders(model: HybridModel) {
   let list = known.get(model);
@@ -78,7 +89,8 @@ function knownTraders(model: HybridModel) {
     list = [];
     for (let u = 0; u < model.userIds.length; u++) {
       if ((h.indptr[u + 1] as number) > (h.indptr[u] as number)) {
-        list.push({ user: u, preferences: preferencesOf(model, u) });
+        const preferences = preferencesOf(model, u);
+        list.push({ user: u, preferences, categories: new Set(preferences.categories ?? []) });
       }
     }
     known.set(model, list);
@@ -106,16 +118,19 @@ export function coldStartProfile(
     return { profile: { user: -1, items: [], values: [], market }, neighbours: [] };
   }
   const h = model.signals.history;
-  const scored: { user: number; sim: number }[] = [];
-  for (const { user, preferences: theirs } of knownTraders(model)) {
-    const sim = preferenceSimilarity(preferences, theirs);
-    if (sim > 0) {
-      scored.push({ user, sim });
-    }
-  }
-  scored.sort((a, b) => b.sim - a.sim || a.user - b.user);
+  const traders = knownTraders(model);
+  const mine = new Set(preferences.categories ?? []);
+  const sims = Float64Array.from(traders, ({ preferences: theirs, categories }) => {
+    const sim = preferenceSimilarity(preferences, theirs, mine, categories);
+    return sim > 0 ? sim : Number.NEGATIVE_INFINITY;
+  });
+  // The best NEIGHBOURS in one pass (ties: the earlier trader), not a sort of every trader.
+  const scored = [...topK(sims, NEIGHBOURS)].map((t) => ({
+    user: (traders[t] as KnownTrader).user,
+    sim: sims[t] as number,
+  }));
   const weights = new Map<number, number>();
-  for (const { user, sim } of scored.slice(0, NEIGHBOURS)) {
+  for (const { user, sim } of scored) {
     for (let e = h.indptr[user] as number; e < (h.indptr[user + 1] as number); e++) {
       const i = h.indices[e] as number;
       weights.set(i, (weights.get(i) ?? 0) + sim * (h.value[e] as number));
@@ -133,6 +148,6 @@ export function coldStartProfile(
   const values = Float32Array.from(items, (i) => weights.get(i) as number);
   return {
     profile: { user: -1, items, values, market },
-    neighbours: scored.slice(0, NEIGHBOURS).map(({ user }) => model.userIds[user] as string),
+    neighbours: scored.map(({ user }) => model.userIds[user] as string),
   };
 }
