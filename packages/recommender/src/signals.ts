@@ -1,0 +1,196 @@
+import { buyAgainScore } from "./buy-again.ts";
+import { type ContentModel, fitContent, scoreContent } from "./content.ts";
+import { type EaseModel, fitEase, scoreEase } from "./ease.ts";
+import { type History, historyOf } from "./history.ts";
+import { fitItemKnn, type ItemKnnModel, scoreItemKnn } from "./itemknn.ts";
+import type { Csr } from "./linalg.ts";
+import { distinctBuyers, type InteractionMatrix } from "./matrix.ts";
+import { fitNmf, type NmfModel, scoreNmf } from "./nmf.ts";
+import { fitPopularity, type PopularityModel, popularityFor } from "./popularity.ts";
+
+/** The raw signals the hybrid calibrates and adds up. */
+export const SIGNALS = ["ease", "itemKnn", "nmf", "content", "popularity", "buyAgain"] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+export interface SignalParams {
+  easeRank: number;
+  easeLambda: number;
+  easeIterations: number;
+  knnNeighbours: number;
+  nmfComponents: number;
+  nmfIterations: number;
+  /** Half-life of an interaction in the profiles (days). */
+  profileHalfLifeDays: number;
+  popularityHalfLifeDays: number;
+  buyAgainHalfLifeDays: number;
+}
+
+export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
+  easeRank: 128,
+  easeLambda: 500,
+  easeIterations: 2,
+  knnNeighbours: 50,
+  nmfComponents: 24,
+  nmfIterations: 10,
+  profileHalfLifeDays: 90,
+  popularityHalfLifeDays: 30,
+  buyAgainHalfLifeDays: 90,
+};
+
+/** The fitted signals: everything needed to score a trader, and nothing of the raw data. */
+export interface FittedSignals {
+  nItems: number;
+  history: History;
+  userMarket: string[];
+  /** Distinct buyers per product: the tie-break of every ranking. */
+  buyers: Float32Array;
+  popularity: PopularityModel;
+  ease: EaseModel | null;
+  itemKnn: ItemKnnModel | null;
+  nmf: NmfModel | null;
+  content: ContentModel;
+  params: SignalParams;
+  fitSeconds: Record<Signal, number>;
+}
+
+function binaryCsr(m: InteractionMatrix): Csr {
+  return {
+    rows: m.userIds.length,
+    cols: m.itemIds.length,
+    indptr: m.indptr,
+    indices: m.indices,
+    values: new Float64Array(m.indices.length).fill(1),
+  };
+}
+
+function timed<T>(run: () => T): [T, number] {
+  const start = performance.now();
+  const value = run();
+  return [value, (performance.now() - start) / 1000];
+}
+
+/** Fits every signal on a matrix (the catalogue's items are the matrix's items). */
+export function fitSignals(m: InteractionMatrix, params: SignalParams): FittedSignals {
+  const hasData = m.indices.length > 0 && m.itemIds.length > 0;
+  const [history, tHistory] = timed(() => historyOf(m));
+  const [popularity, tPop] = timed(() => fitPopularity(m, params.popularityHalfLifeDays));
+  const [ease, tEase] = timed(() =>
+    hasData
+      ? fitEase(binaryCsr(m), {
+          rank: params.easeRank,
+          lambda: params.easeLambda,
+          iterations: params.easeIterations,
+        })
+      : null,
+  );
+  const [itemKnn, tKnn] = timed(() =>
+    hasData ? fitItemKnn(binaryCsr(m), params.knnNeighbours) : null,
+  );
+  const [nmf, tNmf] = timed(() =>
+    hasData
+      ? fitNmf(
+          { ...binaryCsr(m), values: Float64Array.from(history.value) },
+          { components: params.nmfComponents, iterations: params.nmfIterations },
+        )
+      : null,
+  );
+  const [content, tContent] = timed(() => fitContent(m.items));
+  return {
+    nItems: m.itemIds.length,
+    history,
+    userMarket: m.userMarket,
+    buyers: Float32Array.from(distinctBuyers(m)),
+    popularity,
+    ease,
+    itemKnn,
+    nmf,
+    content,
+    params,
+    fitSeconds: {
+      ease: tEase,
+      itemKnn: tKnn,
+      nmf: tNmf,
+      content: tContent,
+      popularity: tPop,
+      buyAgain: tHistory,
+    },
+  };
+}
+
+/** A trader's profile for the signals: their products and values (or a cold-start stand-in). */
+export interface Profile {
+  /** Index of the trader in the model, or -1 for a trader the model has not seen. */
+  user: number;
+  items: ArrayLike<number>;
+  values: ArrayLike<number>;
+  market?: string;
+}
+
+/** Writes the raw score of one signal for every product into out. */
+export function scoreSignal(
+  s: FittedSignals,
+  signal: Signal,
+  profile: Profile,
+  out: Float64Array,
+): void {
+  const h = s.history;
+  switch (signal) {
+    case "ease":
+      if (s.ease && profile.items.length > 0) {
+        scoreEase(s.ease, profile.items, profile.values, out);
+      } else {
+        out.fill(0);
+      }
+      return;
+    case "itemKnn":
+      if (s.itemKnn) {
+        scoreItemKnn(s.itemKnn, profile.items, profile.values, out);
+      } else {
+        out.fill(0);
+      }
+      return;
+    case "nmf":
+      if (s.nmf && profile.user >= 0) {
+        scoreNmf(s.nmf, profile.user, out);
+      } else {
+        out.fill(0);
+      }
+      return;
+    case "content":
+      scoreContent(s.content, profile.items, profile.values, out);
+      return;
+    case "popularity":
+      out.set(popularityFor(s.popularity, profile.market));
+      return;
+    case "buyAgain":
+      out.fill(0);
+      if (profile.user >= 0) {
+        for (
+          let e = h.indptr[profile.user] as number;
+          e < (h.indptr[profile.user + 1] as number);
+          e++
+        ) {
+          out[h.indices[e] as number] = buyAgainScore(
+            h.occasions[e] as number,
+            h.firstAgeDays[e] as number,
+            h.lastAgeDays[e] as number,
+            s.params.buyAgainHalfLifeDays,
+          );
+        }
+      }
+      return;
+  }
+}
+
+/** The profile of a known trader from the model's history. */
+export function profileOf(s: FittedSignals, user: number): Profile {
+  const h = s.history;
+  const start = h.indptr[user] as number;
+  const end = h.indptr[user + 1] as number;
+  return {
+    user,
+    items: h.indices.subarray(start, end),
+    values: h.value.subarray(start, end),
+    market: s.userMarket[user] || undefined,
+  };
+}
