@@ -4,7 +4,7 @@ import {
   lapseReservations,
   markRefundedGroups,
 } from "./domains/groups/close-group.ts";
-import { pollPendingPayments } from "./domains/payments/apply-payment.ts";
+import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
 import type { AppContext } from "./platform/context.ts";
 import type { JobDefinition } from "./platform/scheduler.ts";
@@ -16,6 +16,10 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "lapse-reservations", everyMs: 5_000, run: () => lapseReservations(ctx) },
     { name: "send-refunds", everyMs: 2_000, run: () => processDueRefunds(ctx, log) },
     { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
-    { name: "poll-pending-payments", everyMs: 30_000, run: () => pollPendingPayments(ctx) },
+    {
+      name: "poll-pending-payments",
+      everyMs: 30_000,
+      run: () => pollPendingPayments(ctx, 20, log),
+    },
   ];
 }

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   "profile_not_applicable",
   "unknown_reference",
   "already_exists",
+  "provider_unavailable",
+  "cash_amount_mismatch",
   "internal_error",
   "service_unavailable",
 ] as const;

@@ -5,5 +5,6 @@ export * from "./errors.ts";
 export * from "./groups.ts";
 export * from "./meta.ts";
 export * from "./money.ts";
+export * from "./payments.ts";
 export * from "./phone.ts";
 export * from "./profile.ts";

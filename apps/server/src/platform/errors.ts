@@ -41,6 +41,11 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
   webhook_signature_invalid: { status: 401, title: "Webhook signature not valid" },
   webhook_mismatch: { status: 400, title: "Webhook does not match the transaction" },
   quantity_increase_not_allowed: { status: 409, title: "A paid quantity can only be lowered" },
+  provider_unavailable: {
+    status: 503,
+    title: "The payment provider is not answering; try again in a minute",
+  },
+  cash_amount_mismatch: { status: 400, title: "Not the amount due in cash" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

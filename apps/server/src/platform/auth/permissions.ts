@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   "payments:own": ["trader"],
   "admin:exchange_rates": ["admin:superadmin"],
   "admin:ledger:read": ["admin"],
+  /** Refunds sent by hand, the cash deposit rule, reconciliation findings, cash counts. */
+  "admin:payments": ["admin:superadmin"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { fromMajorUnits, toMajorUnits } from "./amounts.ts";
 import {
   decodePaynowMessage,
   encodePaynowMessage,
-  fromPaynowAmount,
   hasValidPaynowHash,
   paynowField,
   paynowHash,
-  toPaynowAmount,
   toPaynowPhone,
 } from "./paynow-codec.ts";
 
@@ -87,18 +86,20 @@ describe("Paynow hash", () => {
   });
 });
 
-describe("Paynow amounts and phones", () => {
+describe("provider amounts and Paynow phones", () => {
   it("writes minor units with two decimals and reads them back without floats", () => {
-    expect(toPaynowAmount(1)).toBe("0.01");
-    expect(toPaynowAmount(9999)).toBe("99.99");
-    expect(toPaynowAmount(100_000)).toBe("1000.00");
-    expect(fromPaynowAmount("99.99")).toBe(9999);
-    expect(fromPaynowAmount("5.0")).toBe(500);
-    expect(fromPaynowAmount("1,082.00")).toBe(108_200);
-    expect(fromPaynowAmount("12")).toBe(1200);
-    expect(fromPaynowAmount("abc")).toBeNull();
-    expect(fromPaynowAmount("1.234")).toBeNull();
-    expect(() => toPaynowAmount(1.5)).toThrow(RangeError);
+    expect(toMajorUnits(1)).toBe("0.01");
+    expect(toMajorUnits(9999)).toBe("99.99");
+    expect(toMajorUnits(100_000)).toBe("1000.00");
+    expect(fromMajorUnits("99.99")).toBe(9999);
+    expect(fromMajorUnits("5.0")).toBe(500);
+    expect(fromMajorUnits("1,082.00")).toBe(108_200);
+    expect(fromMajorUnits("12")).toBe(1200);
+    expect(fromMajorUnits(12.5)).toBe(1250);
+    expect(fromMajorUnits(0.07)).toBe(7);
+    expect(fromMajorUnits("abc")).toBeNull();
+    expect(fromMajorUnits("1.234")).toBeNull();
+    expect(() => toMajorUnits(1.5)).toThrow(RangeError);
   });
 
   it("writes numbers the way Paynow's test numbers are written", () => {

@@ -54,23 +54,6 @@ export function hasValidPaynowHash(message: PaynowMessage, integrationKey: strin
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Minor units as Paynow's amount: two decimals, no symbol (1234 → "12.34"). */
-export function toPaynowAmount(minor: number): string {
-  if (!Number.isSafeInteger(minor) || minor < 0) {
-    throw new RangeError(`not an amount in minor units: ${minor}`);
-  }
-  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
-}
-
-/** Paynow's decimal amount in minor units, read as text (never through a float); null if not one. */
-export function fromPaynowAmount(text: string | undefined): number | null {
-  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec((text ?? "").replaceAll(",", "").trim());
-  if (!match) {
-    return null;
-  }
-  return Number(match[1]) * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
-}
-
 /** A Zimbabwe mobile number as Paynow's test numbers and handsets write it: `0771234567`. */
 export function toPaynowPhone(e164: string): string {
   return e164.startsWith("+263") ? `0${e164.slice(4)}` : e164;
