@@ -1,7 +1,7 @@
 import type { TJoinGroupResponse } from "@cs/contracts";
 import { journalEntries, participations, payments } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { buildTrader } from "./factories.ts";
 import { buildGroup, join } from "./groups.ts";
 import type { TestApp } from "./harness.ts";
@@ -90,4 +90,24 @@ export async function joinNew(
     groupId: group.id,
     trader: trader.authorization,
   };
+}
+
+interface ResettableFake {
+  close(): Promise<void>;
+  setFault(fault: { mode: "none" }): void;
+  setCallbacks(mode: "normal"): void;
+}
+
+/** Closes the app and the fake after the file, and clears faults and callback modes after each test. */
+export function closeAfterTests(get: () => { t: TestApp; fake: ResettableFake }): void {
+  afterAll(async () => {
+    const { t, fake } = get();
+    await t.close();
+    await fake.close();
+  });
+  afterEach(() => {
+    const { fake } = get();
+    fake.setFault({ mode: "none" });
+    fake.setCallbacks("normal");
+  });
 }

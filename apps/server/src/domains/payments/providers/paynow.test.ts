@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { webhookEvents } from "@cs/db";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectLedgerConsistent } from "../../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../../test/harness.ts";
 import { expectProblem, send } from "../../../../test/http.ts";
 import {
   agePayment,
   captureCount,
+  closeAfterTests,
   joinNew,
   paymentRow,
   shareRow,
@@ -44,14 +45,7 @@ beforeAll(async () => {
     { listen: true },
   );
 });
-afterAll(async () => {
-  await t.close();
-  await fake.close();
-});
-afterEach(() => {
-  fake.setFault({ mode: "none" });
-  fake.setCallbacks("normal");
-});
+closeAfterTests(() => ({ t, fake }));
 
 function postStatusUpdate(body: string) {
   return t.app.inject({
