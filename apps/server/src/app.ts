@@ -22,6 +22,7 @@ import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
+import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { traderRoutes } from "./domains/traders/routes.ts";
@@ -122,6 +123,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

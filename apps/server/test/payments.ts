@@ -2,9 +2,14 @@ import type { TJoinGroupResponse } from "@cs/contracts";
 import { journalEntries, participations, payments } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, expect } from "vitest";
+import {
+  type FlutterwaveFake,
+  startFlutterwaveFake,
+} from "../src/domains/payments/fakes/flutterwave-fake.ts";
+import { type PaynowFake, startPaynowFake } from "../src/domains/payments/fakes/paynow-fake.ts";
 import { buildTrader } from "./factories.ts";
 import { buildGroup, join } from "./groups.ts";
-import type { TestApp } from "./harness.ts";
+import { createTestApp, type TestApp } from "./harness.ts";
 
 /** Waits until `check` returns a value (not undefined/false), polling; fails after `ms`. */
 export async function waitFor<T>(
@@ -110,4 +115,51 @@ export function closeAfterTests(get: () => { t: TestApp; fake: ResettableFake })
     fake.setFault({ mode: "none" });
     fake.setCallbacks("normal");
   });
+}
+
+export const FAKE_PAYNOW = { id: "31001", key: "7c0a4b1e-1111-4222-8333-444455556666" };
+export const FAKE_FLUTTERWAVE = { secretKey: "FLWSECK_TEST-local", webhookHash: "local-hash" };
+
+/**
+ * The app listening on loopback with both fake providers, Paynow for EcoCash/OneMoney and
+ * Flutterwave for cards unless `routes` says otherwise, and short timeouts.
+ */
+export async function createProviderTestApp(
+  options: { routes?: string; env?: Record<string, string> } = {},
+): Promise<{
+  t: TestApp;
+  paynow: PaynowFake;
+  flutterwave: FlutterwaveFake;
+  close(): Promise<void>;
+}> {
+  const paynow = await startPaynowFake({ integrations: [FAKE_PAYNOW], timeScale: 0.01 });
+  const flutterwave = await startFlutterwaveFake({ ...FAKE_FLUTTERWAVE, timeScale: 0.01 });
+  const t = await createTestApp(
+    {
+      PAYMENT_ROUTES: options.routes ?? "ecocash:paynow,onemoney:paynow,card:flutterwave",
+      PAYNOW_BASE_URL: paynow.url,
+      PAYNOW_AUTH_EMAIL: "merchant@example.com",
+      PAYNOW_INTEGRATION_ID_USD: FAKE_PAYNOW.id,
+      PAYNOW_INTEGRATION_KEY_USD: FAKE_PAYNOW.key,
+      FLUTTERWAVE_BASE_URL: flutterwave.url,
+      FLUTTERWAVE_SECRET_KEY: FAKE_FLUTTERWAVE.secretKey,
+      FLUTTERWAVE_WEBHOOK_HASH: FAKE_FLUTTERWAVE.webhookHash,
+      PROVIDER_TIMEOUT_MS: "300",
+      PROVIDER_RETRIES: "1",
+      PROVIDER_BACKOFF_MS: "10",
+      ...options.env,
+    },
+    { listen: true },
+  );
+  flutterwave.setWebhookUrl(`${t.ctx.urls.internal}/api/v1/payments/webhooks/flutterwave`);
+  return {
+    t,
+    paynow,
+    flutterwave,
+    async close() {
+      await t.close();
+      await paynow.close();
+      await flutterwave.close();
+    },
+  };
 }

@@ -179,7 +179,8 @@ export async function startFlutterwaveFake(options: FlutterwaveFakeOptions) {
   function refund(id: number, body: Record<string, unknown>): FakeResponse {
     if (failingRefunds > 0) {
       failingRefunds -= 1;
-      return fail(500, "Refund could not be processed, try again");
+      // Refunds come out of the available balance, which can run short.
+      return fail(400, "Insufficient available balance to process this refund");
     }
     const txn = transactions.find((t) => t.id === id);
     if (!txn) {
@@ -356,7 +357,7 @@ export async function startFlutterwaveFake(options: FlutterwaveFakeOptions) {
       }
       return pay(link, card);
     },
-    /** The next `count` refund requests fail with a 500. */
+    /** The next `count` refund requests are refused (insufficient available balance). */
     failRefunds(count: number) {
       failingRefunds = count;
     },
