@@ -21,6 +21,7 @@ import { findGroup } from "./domains/groups/repo.ts";
 import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
+import { cashRoutes } from "./domains/payments/cash-routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
 import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
@@ -124,6 +125,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(cashRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

@@ -339,11 +339,20 @@ export async function joinMany(
         depositMethod: join.depositMethod,
       })),
     );
+    // A share paid in cash at pickup with no deposit is held at once: read those again.
+    const held = opened.filter((p) => p.purpose === "cash_at_pickup").map((p) => p.participationId);
+    const fresh = new Map(
+      held.length === 0
+        ? []
+        : (await ctx.db.select().from(participations).where(inArray(participations.id, held))).map(
+            (row) => [row.id, row],
+          ),
+    );
     accepted.forEach(({ index, share }, i) => {
       results[index] = {
         ok: true,
         value: {
-          participation: presentParticipation(share),
+          participation: presentParticipation(fresh.get(share.id) ?? share),
           payment: presentPaymentSession(opened[i] as PaymentRow, share.holdExpiresAt),
         },
       };

@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
+import { settleCashCommitment } from "./cash-hold.ts";
 import { accounts, post } from "./ledger.ts";
 import type { ProviderTransaction } from "./providers/types.ts";
 import { createRefund } from "./refunds.ts";
@@ -179,5 +180,6 @@ async function applyLocked(
     }
     return "late_refunded";
   }
+  await settleCashCommitment(tx, payment);
   return "credited";
 }

@@ -10,6 +10,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
+import { holdCashShares } from "./cash-hold.ts";
 import { CheckoutRefusedError } from "./providers/errors.ts";
 import { providerFor } from "./providers/registry.ts";
 import type { CheckoutPage, CheckoutRequest } from "./providers/types.ts";
@@ -140,7 +141,7 @@ export async function openCheckouts(
   ctx: AppContext,
   asked: readonly CheckoutEntry[],
 ): Promise<OpenedPayment[]> {
-  const held: Array<CheckoutEntry | OpenedPayment> = [...asked];
+  const held = await holdCashShares(ctx, asked);
   const results: OpenedPayment[] = held.map((h) => ("payment" in h ? h.payment : h));
   const byProvider = new Map<string, number[]>();
   held.forEach((entry, i) => {
