@@ -23,6 +23,7 @@ import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
 import { cashRoutes } from "./domains/payments/cash-routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
+import { reconciliationRoutes } from "./domains/payments/reconciliation-routes.ts";
 import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
   await app.register(cashRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(reconciliationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

@@ -5,6 +5,7 @@ import {
   markRefundedGroups,
 } from "./domains/groups/close-group.ts";
 import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
+import { reconcileYesterday } from "./domains/payments/reconciliation.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
 import type { AppContext } from "./platform/context.ts";
 import type { JobDefinition } from "./platform/scheduler.ts";
@@ -21,5 +22,7 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
       everyMs: 30_000,
       run: () => pollPendingPayments(ctx, 20, log),
     },
+    // Looks every 10 minutes; yesterday is reconciled once (the first worker to look does it).
+    { name: "reconcile-daily", everyMs: 600_000, run: () => reconcileYesterday(ctx, log) },
   ];
 }

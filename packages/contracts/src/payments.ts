@@ -164,6 +164,7 @@ export const ZReconciliationRun = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
 });
+export type TReconciliationRun = z.infer<typeof ZReconciliationRun>;
 
 export const ZRunReconciliation = z.strictObject({
   /** Payments created from this day (Africa/Harare) on; default: yesterday. */
@@ -180,6 +181,13 @@ export const ZRunReconciliation = z.strictObject({
 export const ZImportStatement = z.strictObject({
   provider: z.string().regex(/^[a-z]{2,20}$/),
   csv: z.string().min(1).max(1_000_000),
+  /**
+   * The days (Africa/Harare) the statement covers: our payments through this provider that
+   * succeeded then and are not on it are reported missing at the provider. Without them, only
+   * the statement's own rows are checked.
+   */
+  from: ZDay.optional(),
+  to: ZDay.optional(),
 });
 
 // ---- Cash at pickup ---------------------------------------------------------------------
