@@ -1,4 +1,4 @@
-import { ZPaymentSession } from "@cs/contracts";
+import { ZPaymentHistory, ZPaymentHistoryQuery, ZPaymentSession, ZReceipt } from "@cs/contracts";
 import { participations, payments } from "@cs/db";
 import { eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -7,6 +7,7 @@ import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { presentPaymentSession } from "./checkout.ts";
+import { listMyPayments, receiptFor } from "./history.ts";
 import { checkPayment } from "./poll-payments.ts";
 import { handleWebhook } from "./receive-webhook.ts";
 
@@ -114,5 +115,35 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       );
       return presentPaymentSession(payment, expiresAt);
     },
+  );
+
+  app.get(
+    "/me/payments",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary: "My payment history, newest first, with refunds (cursor paginated)",
+        querystring: ZPaymentHistoryQuery,
+        response: { 200: ZPaymentHistory },
+      },
+    },
+    async (request) => listMyPayments(ctx, requireActor(request), request.query),
+  );
+
+  app.get(
+    "/me/payments/:id/receipt",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary: "The receipt of one of my succeeded payments",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: ZReceipt },
+      },
+    },
+    async (request) => receiptFor(ctx, requireActor(request), request.params.id),
   );
 };
