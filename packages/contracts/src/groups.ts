@@ -226,23 +226,30 @@ export type TParticipation = z.infer<typeof ZParticipation>;
 export const PAYMENT_STATUSES = ["pending", "succeeded", "failed", "expired", "cancelled"] as const;
 export const PAYMENT_PURPOSES = ["share", "cash_deposit", "cash_at_pickup"] as const;
 
-export const ZPaymentSession = z.object({
-  paymentId: z.string(),
+/** What every view of a payment says: through whom, how, for what, how much, and its state. */
+export const ZPaymentCore = z.object({
   provider: z.string(),
   /** null until chosen (the provider's page asks) */
   method: ZCheckoutMethod.nullable(),
-  /** share: the whole share; cash_deposit: the deposit of a share paid in cash at pickup. */
+  /**
+   * share: the whole share; cash_deposit: the deposit of a share paid in cash at pickup;
+   * cash_at_pickup: the cash an agent takes at handover.
+   */
   purpose: z.enum(PAYMENT_PURPOSES),
   status: z.enum(PAYMENT_STATUSES),
   amount: z.number().int(),
   currency: ZCurrency,
+  failureReason: ZPaymentFailureReason.nullable(),
+});
+
+export const ZPaymentSession = ZPaymentCore.extend({
+  paymentId: z.string(),
   /** Open this page to pay (hosted checkout); null for express (approve on the handset). */
   checkoutUrl: z.string().nullable(),
   /** The provider's instructions to show while waiting (e.g. "Dial *151*2*4# ..."). */
   instructions: z.string().nullable(),
   /** The number asked to approve, masked (077****111). */
   phone: z.string().nullable(),
-  failureReason: ZPaymentFailureReason.nullable(),
   /**
    * Set when no checkout could be opened just now: `provider_unavailable` means try again in a
    * moment (POST /participations/:id/pay). The reservation is kept meanwhile.

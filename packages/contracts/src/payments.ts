@@ -1,12 +1,6 @@
 import { z } from "zod";
 import { ZCurrency } from "./common.ts";
-import {
-  PAYMENT_PURPOSES,
-  PAYMENT_STATUSES,
-  ZCheckoutMethod,
-  ZPaymentFailureReason,
-  ZRefund,
-} from "./groups.ts";
+import { PAYMENT_PURPOSES, ZCheckoutMethod, ZPaymentCore, ZRefund } from "./groups.ts";
 
 /** One page of a cursor-paginated list. */
 function cursorPage<T extends z.ZodType>(item: T) {
@@ -25,17 +19,10 @@ export const ZDay = z.iso.date();
 
 export const ZPaymentHistoryQuery = z.strictObject(ZCursorQuery);
 
-export const ZPaymentHistoryItem = z.object({
+export const ZPaymentHistoryItem = ZPaymentCore.extend({
   id: z.string(),
   participationId: z.string(),
   group: z.object({ id: z.string(), code: z.string(), title: z.string() }),
-  provider: z.string(),
-  method: ZCheckoutMethod.nullable(),
-  purpose: z.enum(PAYMENT_PURPOSES),
-  status: z.enum(PAYMENT_STATUSES),
-  amount: z.number().int(),
-  currency: ZCurrency,
-  failureReason: ZPaymentFailureReason.nullable(),
   /** The provider's receipt number, once paid. */
   providerReceipt: z.string().nullable(),
   createdAt: z.string(),

@@ -10,7 +10,8 @@ import { maskPhone, presentFailureReason } from "./checkout.ts";
 
 type RefundRow = typeof refunds.$inferSelect;
 
-function presentRefund(r: RefundRow) {
+/** A refund as its trader sees it. */
+export function presentRefund(r: RefundRow) {
   return {
     id: r.id,
     amount: r.amount,
