@@ -19,7 +19,17 @@ const HOUR = 3_600_000;
  * real one: open groups at every stage of progress, funded, expired and refunded, cancelled, and
  * a draft. Which traders join what, and how much, follows `seed`; ids and times are of the run.
  */
-export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<number> {
+export async function seedDemoGroups(app: AppContext, seed: number): Promise<number> {
+  // Demo money never goes near a real provider, whatever PAYMENT_ROUTES says.
+  const sandbox = "sandbox";
+  const ctx: AppContext = {
+    ...app,
+    payments: {
+      ...app.payments,
+      routes: { ecocash: sandbox, onemoney: sandbox, card: sandbox, default: sandbox },
+      checkoutProvider: sandbox,
+    },
+  };
   const random = createRandom(seed + 1);
   const [admin] = await ctx.db.select().from(users).where(eq(users.phone, DEMO_LOGINS.admin));
   if (!admin) {
