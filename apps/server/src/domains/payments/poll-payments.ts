@@ -1,5 +1,5 @@
 import { participations, payments } from "@cs/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -22,11 +22,20 @@ async function pollOne(
   >,
 ): Promise<ApplyOutcome | "timed_out"> {
   const provider = ctx.payments.providers[payment.provider];
-  if (!provider || !payment.providerRef) {
+  if (!provider) {
     return "still_pending";
   }
-  const verified = await provider.verify(payment.providerRef, { currency: payment.currency });
-  if (verified.status !== "pending") {
+  // No reference stored: the checkout's answer was lost (a crash, a timeout). Ask by ours.
+  const ref =
+    payment.providerRef ?? (await provider.findByReference?.(payment.id, payment.currency)) ?? null;
+  if (ref && !payment.providerRef) {
+    await ctx.db
+      .update(payments)
+      .set({ providerRef: ref })
+      .where(and(eq(payments.id, payment.id), isNull(payments.providerRef)));
+  }
+  const verified = ref ? await provider.verify(ref, { currency: payment.currency }) : null;
+  if (verified && verified.status !== "pending") {
     return applyProviderTransaction(ctx, payment.provider, verified);
   }
   const timedOut =
@@ -54,7 +63,8 @@ async function pollOne(
 
 /**
  * For callbacks that never came: asks the providers about pending payments not heard of for a
- * minute and applies their answers. One payment failing (a provider down) does not stop the
+ * minute and applies their answers (a payment whose checkout answer was lost is looked up by
+ * our reference: the crash between the provider's confirmation and our books). One payment failing (a provider down) does not stop the
  * others; it is asked again on a later round. Also cancels payments left waiting for cash at
  * pickup whose share has ended (left, refunded). Run by the worker.
  */
@@ -72,7 +82,7 @@ export async function pollPendingPayments(
     .select()
     .from(payments)
     .where(
-      sql`${payments.status} = 'pending' and ${payments.providerRef} is not null and ${payments.updatedAt} < now() - interval '1 minute'`,
+      sql`${payments.status} = 'pending' and ${payments.provider} <> 'cash' and ${payments.updatedAt} < now() - interval '1 minute'`,
     )
     .orderBy(payments.updatedAt)
     .limit(limit);
@@ -111,7 +121,7 @@ export async function checkPayment(
     return row;
   };
   const before = await load();
-  if (before.payment.status === "pending" && before.payment.providerRef) {
+  if (before.payment.status === "pending" && before.payment.provider !== "cash") {
     try {
       await pollOne(ctx, before.payment);
     } catch (error) {

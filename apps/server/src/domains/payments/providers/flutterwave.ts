@@ -187,6 +187,11 @@ export function createFlutterwaveProvider(config: FlutterwaveConfig, http: HttpC
       return { providerRef: input.merchantReference, checkoutUrl: envelope.data.link };
     },
 
+    /** Our reference is the tx_ref: nothing to look up. */
+    async findByReference(merchantReference: string) {
+      return merchantReference;
+    },
+
     async verify(txRef, hint) {
       if (hint?.transactionId) {
         const { envelope } = await call<FlwTransaction>(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { webhookEvents } from "@cs/db";
+import { payments, webhookEvents } from "@cs/db";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectLedgerConsistent } from "../../../../test/groups.ts";
@@ -12,6 +12,7 @@ import {
   joinNew,
   paymentRow,
   shareRow,
+  waitFor,
   waitForPayment,
 } from "../../../../test/payments.ts";
 import { findGroup } from "../../groups/repo.ts";
@@ -160,6 +161,27 @@ describe("POST /api/v1/payments/webhooks/paynow", () => {
     await pollPendingPayments(t.ctx);
     expect((await paymentRow(t, joined.payment.paymentId)).status).toBe("succeeded");
     expect(await captureCount(t, joined.payment.paymentId)).toBe(1);
+  });
+
+  it("recovers a payment whose checkout answer was lost in a crash, from Paynow's state, once", async () => {
+    fake.setCallbacks("never");
+    const joined = await joinNew(t, { method: "ecocash", phone: "0771111111" });
+    // The process died after Paynow answered and before the poll URL was written down.
+    await t.ctx.db
+      .update(payments)
+      .set({ providerRef: null })
+      .where(eq(payments.id, joined.payment.paymentId));
+    await waitFor(async () => fake.find(joined.payment.paymentId)?.status === "Paid");
+    await agePayment(t, joined.payment.paymentId);
+    await pollPendingPayments(t.ctx);
+    const recovered = await paymentRow(t, joined.payment.paymentId);
+    expect(recovered.status).toBe("succeeded");
+    expect(recovered.providerRef).toContain("/Interface/CheckPayment/?guid=");
+    // The status update finally arrives: nothing more happens.
+    const late = await postStatusUpdate(fake.statusUpdate(joined.payment.paymentId) ?? "");
+    expect(late.json()).toMatchObject({ outcome: "already_applied" });
+    expect(await captureCount(t, joined.payment.paymentId)).toBe(1);
+    await expectLedgerConsistent(t);
   });
 
   it("applies a status update delivered twice, then ten times more, exactly once", async () => {

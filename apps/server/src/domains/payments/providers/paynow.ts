@@ -201,6 +201,10 @@ export function createPaynowProvider(config: PaynowConfig, http: HttpClient) {
       };
     },
 
+    async findByReference(merchantReference, currency) {
+      return trace(integrationFor(currency), merchantReference.replaceAll("-", ""));
+    },
+
     async verify(pollUrl, hint) {
       const message = await post(pollUrl, "", true);
       // Signed by the integration of another currency than expected: the mismatch is reported.

@@ -133,6 +133,14 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
       });
     },
 
+    async findByReference(merchantReference) {
+      const [row] = await deps.db
+        .select({ id: sandboxTransactions.id })
+        .from(sandboxTransactions)
+        .where(eq(sandboxTransactions.merchantReference, merchantReference));
+      return row?.id ?? null;
+    },
+
     async verify(providerRef) {
       maybeFail();
       const row = await provider.find(providerRef);

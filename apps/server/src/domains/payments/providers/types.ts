@@ -73,6 +73,11 @@ export interface PaymentProvider {
     providerRef: string,
     hint?: { transactionId?: string | undefined; currency?: TCurrency | undefined },
   ): Promise<ProviderTransaction>;
+  /**
+   * Finds the provider's reference of a transaction by our reference, for a payment whose
+   * checkout answer was lost (a crash, a timeout): null when the provider never got it.
+   */
+  findByReference?(merchantReference: string, currency: TCurrency): Promise<string | null>;
   /** Throws `RefundUnsupportedError` when the provider has no refund API (an admin sends it). */
   refund(input: {
     providerRef: string;
