@@ -140,7 +140,11 @@ describe("reconciliation with the providers", () => {
     } as typeof payments.$inferInsert;
     await t.ctx.db.insert(payments).values(second);
     await runToday();
-    const found = await findingsOf([joined.payment.paymentId, second.id as string]);
+    const found = await findingsOf([
+      joined.payment.paymentId,
+      twice.payment.paymentId,
+      second.id as string,
+    ]);
     // The copy was never captured either: it is missing from the ledger too.
     expect(found.map((m) => m.kind).sort()).toEqual([
       "duplicated",

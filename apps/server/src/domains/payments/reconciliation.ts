@@ -157,7 +157,7 @@ async function ledgerFindings(db: DbOrTx, from: string, to: string): Promise<Fin
   }>(
     db,
     sql`select p.participation_id, min(p.provider) as provider, min(p.currency) as currency,
-          array_agg(p.id::text order by p.created_at) as ids, sum(p.amount)::text as total
+          array_agg(p.id::text order by p.created_at, p.id) as ids, sum(p.amount)::text as total
         from payments p
         where p.status = 'succeeded' and p.purpose = 'share' and ${inWindow(from, to, sql`p.created_at`)}
         group by p.participation_id having count(*) > 1`,
