@@ -188,6 +188,11 @@ describe("cash at pickup with no deposit", () => {
     expect(await closeGroupIfDue(t.ctx, group.id)).toBe("expired");
     await pollPendingPayments(t.ctx);
     expect((await paymentRow(t, joined.payment.paymentId)).status).toBe("cancelled");
+    const [ended] = await t.ctx.db
+      .select()
+      .from(cashCommitments)
+      .where(eq(cashCommitments.participationId, share.id));
+    expect(ended?.status).toBe("cancelled");
     await expectLedgerConsistent(t);
     const other = await buildGroup(t, { moq: 2 });
     const second = await joinInCash(other.id, 2);

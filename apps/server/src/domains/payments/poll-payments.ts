@@ -65,8 +65,8 @@ async function pollOne(
  * For callbacks that never came: asks the providers about pending payments not heard of for a
  * minute and applies their answers (a payment whose checkout answer was lost is looked up by
  * our reference: the crash between the provider's confirmation and our books). One payment failing (a provider down) does not stop the
- * others; it is asked again on a later round. Also cancels payments left waiting for cash at
- * pickup whose share has ended (left, refunded). Run by the worker.
+ * others; it is asked again on a later round. Also cancels payments (and cash commitments) left
+ * waiting for cash at pickup whose share has ended (left, refunded, lapsed). Run by the worker.
  */
 export async function pollPendingPayments(
   ctx: AppContext,
@@ -77,6 +77,11 @@ export async function pollPendingPayments(
     update payments p set status = 'cancelled', updated_at = now()
     from participations s
     where p.participation_id = s.id and p.provider = 'cash' and p.status = 'pending'
+      and s.status in ('refunded', 'cancelled', 'lapsed')`);
+  await ctx.db.execute(sql`
+    update cash_commitments c set status = 'cancelled', updated_at = now()
+    from participations s
+    where c.participation_id = s.id and c.status in ('committed', 'awaiting_deposit')
       and s.status in ('refunded', 'cancelled', 'lapsed')`);
   const pending = await ctx.db
     .select()
