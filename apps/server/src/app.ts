@@ -23,7 +23,10 @@ import { findGroup } from "./domains/groups/repo.ts";
 import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
+import { cashRoutes } from "./domains/payments/cash-routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
+import { reconciliationRoutes } from "./domains/payments/reconciliation-routes.ts";
+import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { pickupRoutes } from "./domains/pickup/routes.ts";
@@ -128,6 +131,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(pickupRoutes, { ctx, prefix: "/api/v1" });
   await app.register(fulfilmentAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(cashRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(reconciliationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

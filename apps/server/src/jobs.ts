@@ -6,7 +6,8 @@ import {
   lapseReservations,
   markRefundedGroups,
 } from "./domains/groups/close-group.ts";
-import { pollPendingPayments } from "./domains/payments/apply-payment.ts";
+import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
+import { reconcileYesterday } from "./domains/payments/reconciliation.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
 import type { AppContext } from "./platform/context.ts";
 import type { JobDefinition } from "./platform/scheduler.ts";
@@ -20,6 +21,12 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
     { name: "lapse-unanswered-orders", everyMs: 30_000, run: () => lapseUnansweredOrders(ctx) },
     { name: "close-pickup-windows", everyMs: 60_000, run: () => closePickupWindows(ctx) },
-    { name: "poll-pending-payments", everyMs: 30_000, run: () => pollPendingPayments(ctx) },
+    {
+      name: "poll-pending-payments",
+      everyMs: 30_000,
+      run: () => pollPendingPayments(ctx, 20, log),
+    },
+    // Looks every 10 minutes; yesterday is reconciled once (the first worker to look does it).
+    { name: "reconcile-daily", everyMs: 600_000, run: () => reconcileYesterday(ctx, log) },
   ];
 }

@@ -1,6 +1,7 @@
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { seedIfEmpty } from "./domains/demo/seed.ts";
+import { withDevFakes } from "./domains/payments/fakes/dev.ts";
 import { workerJobs } from "./jobs.ts";
 import { ConfigError, loadConfig } from "./platform/config.ts";
 import { startOutboxWorker } from "./platform/outbox.ts";
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel });
   const started = Date.now();
+  // PAYMENT_FAKES=true (development only): local fake Paynow and Flutterwave beside the app.
+  const fakes = config.payments.fakes ? await withDevFakes(config.payments) : null;
+  if (fakes) {
+    config = { ...config, payments: fakes.config };
+    log.info(fakes.urls, "payment providers are local fakes");
+  }
   const database = await openConfiguredDatabase(config);
   await database.migrate();
   const ctx = createContext(config, database);
@@ -43,6 +50,10 @@ async function main(): Promise<void> {
       setListeningPort(ctx, address.port);
     }
     stops.push(() => app.close());
+  }
+  if (fakes) {
+    fakes.listening(ctx.urls.internal);
+    stops.push(() => fakes.close());
   }
   if (config.role !== "api") {
     if (!ctx.realtime && config.redisUrl) {

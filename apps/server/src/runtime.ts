@@ -4,10 +4,8 @@ import { createLocalSmsDriver } from "./domains/channels/sms.ts";
 import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
-import {
-  createSandboxProvider,
-  deliverSandboxWebhook,
-} from "./domains/payments/providers/sandbox.ts";
+import { createPaymentProviders } from "./domains/payments/providers/registry.ts";
+import { deliverSandboxWebhook } from "./domains/payments/providers/sandbox.ts";
 import { userUpdate } from "./domains/payments/user-updates.ts";
 import { pushCredential, textPickupCodes, textShortDelivery } from "./domains/pickup/notify.ts";
 import { createAccessTokens } from "./platform/auth/tokens.ts";
@@ -49,17 +47,16 @@ export async function workerContext(
 export function createContext(config: Config, database: DatabaseHandle): AppContext {
   const local = `http://127.0.0.1:${config.port}`;
   const urls = { public: config.publicUrl ?? `http://localhost:${config.port}`, internal: local };
-  const sandbox = createSandboxProvider({
-    db: database.db,
-    secret: config.sandboxSecret,
-  });
   return {
     config,
     database,
     db: database.db,
     tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
     sms: createLocalSmsDriver(database.db),
-    payments: { providers: { sandbox }, checkoutProvider: "sandbox", sandbox },
+    payments: createPaymentProviders(config.payments, {
+      db: database.db,
+      sandboxSecret: config.sandboxSecret,
+    }),
     urls,
     realtime: null,
   };

@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   "pickup_quantity_exceeded",
   "pickup_locked",
   "invoice_not_issued",
+  "provider_unavailable",
+  "cash_amount_mismatch",
   "internal_error",
   "service_unavailable",
 ] as const;

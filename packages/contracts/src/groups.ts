@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZPhone } from "./auth.ts";
 import { ZProductTiers } from "./catalog.ts";
 import { ZCurrency } from "./common.ts";
 import { ZLocalizedName } from "./meta.ts";
@@ -31,6 +32,38 @@ export const ZParticipationStatus = z.enum(PARTICIPATION_STATUSES);
 export const PAYMENT_METHODS = ["ecocash", "onemoney", "card"] as const;
 export const ZPaymentMethod = z.enum(PAYMENT_METHODS);
 export type TPaymentMethod = z.infer<typeof ZPaymentMethod>;
+
+/** How a trader may pay for a share: a provider's method, or cash at pickup (held by a deposit). */
+export const CHECKOUT_METHODS = [...PAYMENT_METHODS, "cash"] as const;
+export const ZCheckoutMethod = z.enum(CHECKOUT_METHODS);
+export type TCheckoutMethod = z.infer<typeof ZCheckoutMethod>;
+
+export const MOBILE_MONEY_METHODS = ["ecocash", "onemoney"] as const;
+
+/** Why a payment did not go through, for the trader's message in their language. */
+export const PAYMENT_FAILURE_REASONS = [
+  "declined",
+  "cancelled",
+  "insufficient_balance",
+  "timed_out",
+  "expired",
+  "provider_error",
+] as const;
+export const ZPaymentFailureReason = z.enum(PAYMENT_FAILURE_REASONS);
+export type TPaymentFailureReason = z.infer<typeof ZPaymentFailureReason>;
+
+/**
+ * How the trader pays: the method (cash means at pickup, held by the deposit rule), the
+ * mobile-money number to ask for approval (EcoCash/OneMoney express checkout; without one the
+ * provider's own page asks), and for cash the method of the deposit (by default the network of
+ * the number: 071 OneMoney, else EcoCash).
+ */
+export const ZCheckoutChoice = z.object({
+  method: ZCheckoutMethod.optional(),
+  phone: ZPhone.optional(),
+  depositMethod: z.enum(MOBILE_MONEY_METHODS).optional(),
+});
+export type TCheckoutChoice = z.input<typeof ZCheckoutChoice>;
 
 /** Minor units (cents): integers only, never floats. */
 export const ZMinorUnits = z.number().int().min(1).max(100_000_000_000);
@@ -158,7 +191,7 @@ export const ZGroupList = z.object({ items: z.array(ZGroup), nextCursor: z.strin
 export const ZJoinGroupRequest = z.strictObject({
   quantity: z.number().int().min(1).max(100_000),
   pickupPointId: z.uuid().optional(),
-  method: ZPaymentMethod.optional(),
+  ...ZCheckoutChoice.shape,
 });
 export type TJoinGroupRequest = z.input<typeof ZJoinGroupRequest>;
 
@@ -190,13 +223,38 @@ export const ZParticipation = z.object({
 });
 export type TParticipation = z.infer<typeof ZParticipation>;
 
-export const ZPaymentSession = z.object({
-  paymentId: z.string(),
+export const PAYMENT_STATUSES = ["pending", "succeeded", "failed", "expired", "cancelled"] as const;
+export const PAYMENT_PURPOSES = ["share", "cash_deposit", "cash_at_pickup"] as const;
+
+/** What every view of a payment says: through whom, how, for what, how much, and its state. */
+export const ZPaymentCore = z.object({
   provider: z.string(),
-  status: z.enum(["pending", "succeeded", "failed", "expired", "cancelled"]),
+  /** null until chosen (the provider's page asks) */
+  method: ZCheckoutMethod.nullable(),
+  /**
+   * share: the whole share; cash_deposit: the deposit of a share paid in cash at pickup;
+   * cash_at_pickup: the cash an agent takes at handover.
+   */
+  purpose: z.enum(PAYMENT_PURPOSES),
+  status: z.enum(PAYMENT_STATUSES),
   amount: z.number().int(),
   currency: ZCurrency,
+  failureReason: ZPaymentFailureReason.nullable(),
+});
+
+export const ZPaymentSession = ZPaymentCore.extend({
+  paymentId: z.string(),
+  /** Open this page to pay (hosted checkout); null for express (approve on the handset). */
   checkoutUrl: z.string().nullable(),
+  /** The provider's instructions to show while waiting (e.g. "Dial *151*2*4# ..."). */
+  instructions: z.string().nullable(),
+  /** The number asked to approve, masked (077****111). */
+  phone: z.string().nullable(),
+  /**
+   * Set when no checkout could be opened just now: `provider_unavailable` means try again in a
+   * moment (POST /participations/:id/pay). The reservation is kept meanwhile.
+   */
+  checkoutError: z.object({ code: z.string(), detail: z.string() }).nullable(),
   expiresAt: z.string(),
 });
 export type TPaymentSession = z.infer<typeof ZPaymentSession>;

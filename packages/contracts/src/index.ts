@@ -6,6 +6,7 @@ export * from "./fulfilment.ts";
 export * from "./groups.ts";
 export * from "./meta.ts";
 export * from "./money.ts";
+export * from "./payments.ts";
 export * from "./phone.ts";
 export * from "./pickup.ts";
 export * from "./profile.ts";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { buildPaymentConfig, ZPaymentEnv } from "./payment-config.ts";
 
 const ZList = z.string().transform((value) =>
   value
@@ -85,6 +86,7 @@ const ZEnv = z.object({
   SEED: z.coerce.number().int().default(42),
   WEB_DIST: z.string().optional(),
   DEV_ROUTES: z.enum(["true", "false"]).optional(),
+  ...ZPaymentEnv,
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -116,6 +118,12 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
         `Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join("\n")}`,
       );
     }
+  }
+  const payments = buildPaymentConfig(env, production);
+  if (payments.problems.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n${payments.problems.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
   const given = {
     jwtSecret: env.JWT_SECRET,
@@ -166,6 +174,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     sandboxSecret: secrets.sandboxSecret,
     pickupCodeSecret: secrets.pickupCodeSecret,
     pickupKeys: keyring.data as PickupKey[],
+    payments: payments.config,
   };
 }
 

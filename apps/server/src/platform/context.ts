@@ -1,7 +1,6 @@
 import type { Database, DatabaseHandle } from "@cs/db";
 import type { SmsDriver } from "../domains/channels/sms.ts";
-import type { SandboxProvider } from "../domains/payments/providers/sandbox.ts";
-import type { PaymentProvider } from "../domains/payments/providers/types.ts";
+import type { PaymentProviders } from "../domains/payments/providers/registry.ts";
 import type { AccessTokens } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { Realtime } from "./realtime.ts";
@@ -13,13 +12,7 @@ export interface AppContext {
   db: Database;
   tokens: AccessTokens;
   sms: SmsDriver;
-  payments: {
-    /** Every configured provider by name; payments remember which one they went through. */
-    providers: Record<string, PaymentProvider>;
-    /** The provider new checkouts use. */
-    checkoutProvider: string;
-    sandbox: SandboxProvider;
-  };
+  payments: PaymentProviders;
   /**
    * Where this instance is reached: `public` for links people open (checkout, return pages),
    * `internal` for calls to itself (the sandbox's webhooks). Set once the server listens.

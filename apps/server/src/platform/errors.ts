@@ -53,6 +53,11 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
   pickup_quantity_exceeded: { status: 409, title: "More than remains to collect" },
   pickup_locked: { status: 429, title: "Too many wrong codes; wait before trying again" },
   invoice_not_issued: { status: 409, title: "No invoice yet for this order" },
+  provider_unavailable: {
+    status: 503,
+    title: "The payment provider is not answering; try again in a minute",
+  },
+  cash_amount_mismatch: { status: 400, title: "Not the amount due in cash" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

@@ -22,7 +22,17 @@ const HOUR = 3_600_000;
  * agent's depot with pickup codes (the demo trader's among them), and completed. Which traders
  * join what, and how much, follows `seed`; ids and times are of the run.
  */
-export async function seedDemoGroups(ctx: AppContext, seed: number): Promise<number> {
+export async function seedDemoGroups(app: AppContext, seed: number): Promise<number> {
+  // Demo money never goes near a real provider, whatever PAYMENT_ROUTES says.
+  const sandbox = "sandbox";
+  const ctx: AppContext = {
+    ...app,
+    payments: {
+      ...app.payments,
+      routes: { ecocash: sandbox, onemoney: sandbox, card: sandbox, default: sandbox },
+      checkoutProvider: sandbox,
+    },
+  };
   const random = createRandom(seed + 1);
   const [admin] = await ctx.db.select().from(users).where(eq(users.phone, DEMO_LOGINS.admin));
   if (!admin) {

@@ -109,13 +109,17 @@ export async function closeGroupIfDue(
       .from(participations)
       .where(and(eq(participations.groupId, group.id), eq(participations.status, "paid")));
     let gross = 0;
+    let cashDue = 0;
     for (const share of paid) {
       const due = settledAmount(
         share.quantity,
         share.unitPricePaid ?? finalUnitPrice,
         finalUnitPrice,
       );
-      const over = share.amountPaid - share.amountRefunded - due;
+      const held = share.amountPaid - share.amountRefunded;
+      // A share paid in cash at pickup holds only its deposit (if any); the rest comes in cash.
+      cashDue += Math.max(0, due - held);
+      const over = held - due;
       const captured = await capturedPaymentOf(tx, share.id);
       if (over > 0 && captured) {
         await createRefund(tx, {
@@ -137,7 +141,8 @@ export async function closeGroupIfDue(
       referenceId: group.id,
       currency: group.currency,
       lines: [
-        { account: accounts.escrow(group.id), amount: gross },
+        { account: accounts.escrow(group.id), amount: gross - cashDue },
+        { account: accounts.cashReceivable(group.id), amount: cashDue },
         { account: accounts.supplierPayable(group.supplierId), amount: -(gross - fee) },
         { account: accounts.revenue, amount: -fee },
       ],

@@ -65,14 +65,16 @@ function checkoutDescription(group: GroupRow, quantity: number): string {
   return `${quantity} × ${group.display.product.name} (${group.display.product.unit}) · group ${group.code}`;
 }
 
-export interface JoinRequest {
+export interface JoinRequest extends JoinChoice {
   actor: Actor;
   groupId: string;
   quantity: number;
   pickupPointId?: string | undefined;
-  method?: TJoinGroupRequest["method"];
   via: CheckoutContext;
 }
+
+/** How the trader pays (method, mobile-money number, cash deposit method). */
+type JoinChoice = Pick<TJoinGroupRequest, "method" | "phone" | "depositMethod">;
 
 /** Checks a join against the group as last read; returns the pickup point, or throws. */
 function admissible(group: GroupRow | undefined, join: JoinRequest): string {
@@ -159,10 +161,10 @@ async function insertPayments(
   const rows = await queryRows<{ id: string; created_at: Date | string }>(
     tx,
     sql`
-    insert into payments (id, participation_id, trader_id, group_id, provider, method, amount,
-      currency, unit_price, status)
-    select v.id, v.participation_id, v.trader_id, v.group_id, v.provider, v.method, v.amount,
-      v.currency, v.unit_price, 'pending'
+    insert into payments (id, participation_id, trader_id, group_id, provider, method, phone,
+      amount, currency, unit_price, status)
+    select v.id, v.participation_id, v.trader_id, v.group_id, v.provider, v.method, v.phone,
+      v.amount, v.currency, v.unit_price, 'pending'
     from jsonb_to_recordset(${JSON.stringify(
       values.map((p) => ({
         id: p.id,
@@ -171,12 +173,13 @@ async function insertPayments(
         group_id: p.groupId,
         provider: p.provider,
         method: p.method,
+        phone: p.phone,
         amount: p.amount,
         currency: p.currency,
         unit_price: p.unitPrice,
       })),
     )}::jsonb) as v(id uuid, participation_id uuid, trader_id uuid, group_id uuid,
-      provider text, method text, amount bigint, currency text, unit_price bigint)
+      provider text, method text, phone text, amount bigint, currency text, unit_price bigint)
     returning id, created_at`,
   );
   const createdAt = new Map(rows.map((row) => [row.id, new Date(row.created_at)]));
@@ -189,8 +192,12 @@ async function insertPayments(
       groupId: p.groupId,
       provider: p.provider,
       method: p.method ?? null,
+      phone: p.phone ?? null,
+      purpose: "share",
       providerRef: null,
       checkoutUrl: null,
+      instructions: null,
+      providerReceipt: null,
       amount: p.amount,
       currency: p.currency,
       unitPrice: p.unitPrice,
@@ -311,6 +318,7 @@ export async function joinMany(
             unitPrice: group.currentUnitPrice,
             currency: group.currency,
             method: join.method,
+            phone: join.phone,
           }),
         ),
       );
@@ -328,13 +336,23 @@ export async function joinMany(
         payment,
         description: checkoutDescription(group, join.quantity),
         via: join.via,
+        depositMethod: join.depositMethod,
       })),
+    );
+    // A share paid in cash at pickup with no deposit is held at once: read those again.
+    const held = opened.filter((p) => p.purpose === "cash_at_pickup").map((p) => p.participationId);
+    const fresh = new Map(
+      held.length === 0
+        ? []
+        : (await ctx.db.select().from(participations).where(inArray(participations.id, held))).map(
+            (row) => [row.id, row],
+          ),
     );
     accepted.forEach(({ index, share }, i) => {
       results[index] = {
         ok: true,
         value: {
-          participation: presentParticipation(share),
+          participation: presentParticipation(fresh.get(share.id) ?? share),
           payment: presentPaymentSession(opened[i] as PaymentRow, share.holdExpiresAt),
         },
       };
@@ -390,11 +408,7 @@ export function joinGroup(
   ctx: AppContext,
   actor: Actor,
   groupId: string,
-  input: {
-    quantity: number;
-    pickupPointId?: string | undefined;
-    method?: TJoinGroupRequest["method"];
-  },
+  input: JoinChoice & { quantity: number; pickupPointId?: string | undefined },
   via: CheckoutContext = {},
 ): Promise<TJoinGroupResponse> {
   return joinBatcher(ctx).submit({ actor, groupId, ...input, via });
@@ -422,7 +436,7 @@ export async function retryPayment(
   ctx: AppContext,
   actor: Actor,
   participationId: string,
-  method: TJoinGroupRequest["method"],
+  choice: JoinChoice,
   via: CheckoutContext = {},
 ) {
   const { share, payment, group } = await ctx.db.transaction(async (tx) => {
@@ -445,11 +459,22 @@ export async function retryPayment(
       quantity: share.quantity,
       unitPrice: group.currentUnitPrice,
       currency: group.currency,
-      method,
+      method: choice.method,
+      phone: choice.phone,
     });
     return { share, payment, group };
   });
-  const opened = await openCheckout(ctx, payment, checkoutDescription(group, share.quantity), via);
+  const opened = await openCheckout(
+    ctx,
+    payment,
+    checkoutDescription(group, share.quantity),
+    via,
+    choice.depositMethod,
+  );
+  if (opened.checkoutError) {
+    // Nothing to pay with yet: say so (the reservation is kept), rather than a dead session.
+    throw new AppError("provider_unavailable", opened.checkoutError.detail);
+  }
   return presentPaymentSession(opened, share.holdExpiresAt);
 }
 

@@ -4,6 +4,7 @@ import { desc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import { presentPaymentSession } from "../payments/checkout.ts";
+import { presentRefund } from "../payments/history.ts";
 import { presentParticipation } from "./presenter.ts";
 
 /** "My groups": the trader's shares, newest first, with their payments and refunds. */
@@ -43,15 +44,6 @@ export async function listMyParticipations(
     payments: paymentRows
       .filter((p) => p.participationId === share.id)
       .map((p) => presentPaymentSession(p, share.holdExpiresAt)),
-    refunds: refundRows
-      .filter((r) => r.participationId === share.id)
-      .map((r) => ({
-        id: r.id,
-        amount: r.amount,
-        currency: r.currency,
-        reason: r.reason,
-        status: r.status,
-        createdAt: r.createdAt.toISOString(),
-      })),
+    refunds: refundRows.filter((r) => r.participationId === share.id).map(presentRefund),
   }));
 }

@@ -1,5 +1,6 @@
 import {
   ZChangeQuantityRequest,
+  ZCheckoutChoice,
   ZCreateGroupRequest,
   ZGroup,
   ZGroupList,
@@ -8,7 +9,6 @@ import {
   ZJoinGroupResponse,
   ZParticipation,
   ZParticipationList,
-  ZPaymentMethod,
   ZPaymentSession,
 } from "@cs/contracts";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -264,9 +264,10 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       schema: {
         tags,
         security,
-        summary: "A new checkout for my reservation",
+        summary:
+          "A new checkout for my reservation (503 provider_unavailable: try again in a minute)",
         params: ZId,
-        body: z.strictObject({ method: ZPaymentMethod.optional() }),
+        body: z.strictObject(ZCheckoutChoice.shape),
         response: { 200: ZPaymentSession },
       },
     },
@@ -275,7 +276,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         ctx,
         requireActor(request),
         request.params.id,
-        request.body.method,
+        request.body,
         checkoutVia(request),
       ),
   );

@@ -10,6 +10,10 @@ import { newId } from "../../platform/ids.ts";
 export const accounts = {
   provider: (name: string) => `provider:${name}`,
   escrow: (groupId: string) => `escrow:${groupId}`,
+  /** Cash a funded group is owed by traders paying at pickup (debit until collected). */
+  cashReceivable: (groupId: string) => `cash_receivable:${groupId}`,
+  /** Cash held at a pickup point, recorded by its agents at handover. */
+  cash: (pickupPointId: string) => `cash:${pickupPointId}`,
   refundsPayable: "refunds_payable",
   /** Owed to a supplier for funded groups, held until the group is completed. */
   supplierPayable: (supplierId: string) => `supplier_payable:${supplierId}`,

@@ -1,4 +1,4 @@
-import { ZPaymentSession } from "@cs/contracts";
+import { ZPaymentHistory, ZPaymentHistoryQuery, ZPaymentSession, ZReceipt } from "@cs/contracts";
 import { participations, payments } from "@cs/db";
 import { eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -6,8 +6,10 @@ import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
-import { handleWebhook } from "./apply-payment.ts";
 import { presentPaymentSession } from "./checkout.ts";
+import { listMyPayments, receiptFor } from "./history.ts";
+import { checkPayment } from "./poll-payments.ts";
+import { handleWebhook } from "./receive-webhook.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -28,6 +30,16 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       done(error as Error, undefined);
     }
   });
+  // Paynow posts its status updates form-encoded; its hash covers the values in sent order.
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (request, body, done) => {
+      const text = typeof body === "string" ? body : body.toString("utf8");
+      request.rawBody = text;
+      done(null, Object.fromEntries(new URLSearchParams(text)));
+    },
+  );
 
   app.post(
     "/payments/webhooks/:provider",
@@ -35,7 +47,8 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       config: { public: true, rateLimit: false },
       schema: {
         tags: ["payments"],
-        summary: "Payment provider webhook: signature verified, then re-checked with the provider",
+        summary:
+          "Payment provider webhook (sandbox: signed JSON; paynow: hashed form status update; flutterwave: JSON with verif-hash): signature verified, then re-checked with the provider",
         params: z.object({ provider: z.string().regex(/^[a-z]{2,20}$/) }),
         response: { 200: z.object({ outcome: z.string() }) },
       },
@@ -79,5 +92,58 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         .where(eq(participations.id, payment.participationId));
       return presentPaymentSession(payment, share?.holdExpiresAt ?? payment.createdAt);
     },
+  );
+
+  app.post(
+    "/payments/:id/check",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary:
+          "Check again: ask the provider now about one of my pending payments (503 provider_unavailable: try later)",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: ZPaymentSession },
+      },
+    },
+    async (request) => {
+      const { payment, expiresAt } = await checkPayment(
+        ctx,
+        requireActor(request),
+        request.params.id,
+      );
+      return presentPaymentSession(payment, expiresAt);
+    },
+  );
+
+  app.get(
+    "/me/payments",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary: "My payment history, newest first, with refunds (cursor paginated)",
+        querystring: ZPaymentHistoryQuery,
+        response: { 200: ZPaymentHistory },
+      },
+    },
+    async (request) => listMyPayments(ctx, requireActor(request), request.query),
+  );
+
+  app.get(
+    "/me/payments/:id/receipt",
+    {
+      config: { permission: "payments:own" },
+      schema: {
+        tags: ["payments"],
+        security: [{ bearer: [] }],
+        summary: "The receipt of one of my succeeded payments",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: ZReceipt },
+      },
+    },
+    async (request) => receiptFor(ctx, requireActor(request), request.params.id),
   );
 };

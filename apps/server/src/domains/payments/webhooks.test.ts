@@ -7,7 +7,7 @@ import { buildGroup, decideCheckout, expectLedgerConsistent, join } from "../../
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { databaseSnapshot } from "../../../test/snapshot.ts";
 import { findGroup } from "../groups/repo.ts";
-import { pollPendingPayments } from "./apply-payment.ts";
+import { pollPendingPayments } from "./poll-payments.ts";
 import { SANDBOX_SIGNATURE_HEADER, signSandboxPayload } from "./providers/sandbox.ts";
 
 let t: TestApp;

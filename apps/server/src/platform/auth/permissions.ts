@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   "admin:disputes": ["admin:superadmin", "admin:moderator"],
   /** Which pickup point each agent works at. */
   "admin:pickup_agents": ["admin:superadmin"],
+  /** Refunds sent by hand, the cash deposit rule, reconciliation findings, cash counts. */
+  "admin:payments": ["admin:superadmin"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

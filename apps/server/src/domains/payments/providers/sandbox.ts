@@ -4,6 +4,7 @@ import { type Database, type DbOrTx, queryRows, sandboxRefunds, sandboxTransacti
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../../platform/errors.ts";
 import { enqueue } from "../../../platform/outbox.ts";
+import { UpstreamUnavailableError } from "./errors.ts";
 import type {
   CheckoutPage,
   CheckoutRequest,
@@ -15,8 +16,6 @@ import type {
 export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature";
 const SIGNATURE_TOLERANCE_SECONDS = 300;
 const CHECKOUT_TTL_MINUTES = 30;
-
-export class ProviderUnavailableError extends Error {}
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as the sandbox signs its webhooks. */
 export function signSandboxPayload(
@@ -48,7 +47,7 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
   const maybeFail = () => {
     if (failingCalls > 0) {
       failingCalls -= 1;
-      throw new ProviderUnavailableError("sandbox provider unavailable (simulated outage)");
+      throw new UpstreamUnavailableError("sandbox", "unavailable (simulated outage)");
     }
   };
 
@@ -132,6 +131,14 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
           checkoutUrl: `${new URL(row.returnUrl).origin}/sandbox/checkout/${row.id}`,
         };
       });
+    },
+
+    async findByReference(merchantReference) {
+      const [row] = await deps.db
+        .select({ id: sandboxTransactions.id })
+        .from(sandboxTransactions)
+        .where(eq(sandboxTransactions.merchantReference, merchantReference));
+      return row?.id ?? null;
     },
 
     async verify(providerRef) {

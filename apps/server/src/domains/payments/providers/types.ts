@@ -1,4 +1,4 @@
-import type { TCurrency, TPaymentMethod } from "@cs/contracts";
+import type { TCurrency, TPaymentFailureReason, TPaymentMethod } from "@cs/contracts";
 
 /** What a provider says about one of its transactions when asked directly. */
 export interface ProviderTransaction {
@@ -8,14 +8,26 @@ export interface ProviderTransaction {
   amount: number;
   currency: TCurrency;
   method: TPaymentMethod | null;
+  /** Why it did not go through, when it did not. */
+  failureReason?: TPaymentFailureReason | null;
+  /** The provider's receipt number (Paynow reference, Flutterwave transaction id). */
+  receipt?: string | null;
+  /** False when the provider has no such transaction yet (nothing attempted): still pending. */
+  found?: boolean;
 }
 
 /** A webhook whose signature checked out; what it claims still has to be verified with `verify`. */
 export interface VerifiedWebhook {
   eventKey: string;
   providerRef: string;
+  /** Our payment id, when the webhook names it (Paynow `reference`, Flutterwave `tx_ref`). */
+  merchantReference?: string;
+  /** The provider's own transaction id, to verify by (Flutterwave). */
+  transactionId?: string;
   claimedStatus: ProviderTransaction["status"];
   payload: unknown;
+  /** About something other than a payment (a transfer): recorded and acknowledged only. */
+  ignore?: boolean;
 }
 
 /**
@@ -28,22 +40,45 @@ export interface CheckoutRequest {
   currency: TCurrency;
   description: string;
   method?: TPaymentMethod | undefined;
+  /** The mobile-money number to ask for approval (E.164): express checkout where supported. */
+  phone?: string | undefined;
   returnUrl: string;
   webhookUrl: string;
 }
 
 export interface CheckoutPage {
   providerRef: string;
-  checkoutUrl: string;
+  /** The hosted page to send the trader to; null when they approve on their handset. */
+  checkoutUrl: string | null;
+  /** What to show the trader meanwhile (e.g. "Dial *151*2*4# and enter your PIN"). */
+  instructions?: string | null;
 }
 
 export interface PaymentProvider {
   readonly name: string;
-  /** Opens a hosted checkout; the same merchant reference twice is the same checkout. */
+  /**
+   * False when a refund request sent twice could pay twice (the provider takes no idempotency
+   * key): a refund interrupted mid-call then waits for an admin instead of being sent again.
+   */
+  readonly idempotentRefunds?: boolean;
+  /**
+   * Opens a checkout; the same merchant reference twice is the same checkout. Throws
+   * `CheckoutRefusedError` when the provider turns this payment down (e.g. insufficient balance).
+   */
   initCheckout(input: CheckoutRequest): Promise<CheckoutPage>;
   /** Many checkouts in one call, for a provider that can (answers in the order asked). */
   initCheckouts?(inputs: readonly CheckoutRequest[]): Promise<CheckoutPage[]>;
-  verify(providerRef: string): Promise<ProviderTransaction>;
+  /** Asks the provider; `hint` carries what we know that helps (its transaction id, currency). */
+  verify(
+    providerRef: string,
+    hint?: { transactionId?: string | undefined; currency?: TCurrency | undefined },
+  ): Promise<ProviderTransaction>;
+  /**
+   * Finds the provider's reference of a transaction by our reference, for a payment whose
+   * checkout answer was lost (a crash, a timeout): null when the provider never got it.
+   */
+  findByReference?(merchantReference: string, currency: TCurrency): Promise<string | null>;
+  /** Throws `RefundUnsupportedError` when the provider has no refund API (an admin sends it). */
   refund(input: {
     providerRef: string;
     amount: number;
