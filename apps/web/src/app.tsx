@@ -55,6 +55,23 @@ const MyGroupsRoute = lazyNamed(
   () => import("./routes/my-groups.tsx"),
   (m) => m.MyGroupsRoute,
 );
+const MyPickupsRoute = lazyNamed(
+  () => import("./routes/my-pickups.tsx"),
+  (m) => m.MyPickupsRoute,
+);
+// The pickup agent's section: its own chunks, with the QR decoder loaded only on "Scan".
+const PickupLayout = lazyNamed(
+  () => import("./components/pickup-layout.tsx"),
+  (m) => m.PickupLayout,
+);
+const PickupHandoverRoute = lazyNamed(
+  () => import("./routes/pickup-handover.tsx"),
+  (m) => m.PickupHandoverRoute,
+);
+const PickupDeliveriesRoute = lazyNamed(
+  () => import("./routes/pickup-deliveries.tsx"),
+  (m) => m.PickupDeliveriesRoute,
+);
 // The Manage area (suppliers and admins) is its own set of chunks: traders never download it.
 const ManageLayout = lazyNamed(
   () => import("./components/manage-layout.tsx"),
@@ -119,6 +136,11 @@ export function App() {
               <Route path="profile" element={<ProfileRoute />} />
               <Route path="dashboard" element={<DashboardRoute />} />
               <Route path="my-groups" element={<MyGroupsRoute />} />
+              <Route path="my-pickups" element={<MyPickupsRoute />} />
+              <Route path="pickup" element={<PickupLayout />}>
+                <Route index element={<PickupHandoverRoute />} />
+                <Route path="deliveries" element={<PickupDeliveriesRoute />} />
+              </Route>
               <Route path="manage" element={<ManageLayout />}>
                 <Route index element={<ManageHomeRoute />} />
                 <Route path="products" element={<ManageProductsRoute />} />

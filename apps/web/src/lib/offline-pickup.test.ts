@@ -149,5 +149,8 @@ describe("applySyncResults", () => {
     ]);
     expect(after.pending.map((h) => h.clientId)).toEqual(["d"]);
     expect(after.conflicts).toEqual([{ ...queued("c"), reason: "already_collected" }]);
+    // Three units left the shelf (a, b, c); d still waits and counts against the rest.
+    expect(after.manifest?.items[0]?.remainingQty).toBe(0);
+    expect(before.manifest?.items[0]?.remainingQty).toBe(3);
   });
 });

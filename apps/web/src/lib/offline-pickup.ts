@@ -140,19 +140,34 @@ export type SyncOutcome = {
 /**
  * Takes the server's answer to a sync: applied and duplicate items leave the queue (the server
  * has them), conflicts move to the list shown to the agent. Items the answer does not mention
- * stay queued for the next try.
+ * stay queued for the next try. Every answered item's goods have left the shelf either way, so
+ * the manifest's remaining count drops by its quantity until a fresh manifest replaces it.
  */
 export function applySyncResults(book: OfflineBook, results: readonly SyncOutcome[]): OfflineBook {
   const byId = new Map(results.map((r) => [r.clientId, r]));
   const pending: QueuedHandover[] = [];
   const conflicts = [...book.conflicts];
+  const handedOver = new Map<string, number>();
   for (const handover of book.pending) {
     const outcome = byId.get(handover.clientId);
     if (!outcome) {
       pending.push(handover);
-    } else if (outcome.result === "conflict") {
+      continue;
+    }
+    handedOver.set(
+      handover.credentialId,
+      (handedOver.get(handover.credentialId) ?? 0) + handover.quantity,
+    );
+    if (outcome.result === "conflict") {
       conflicts.push({ ...handover, reason: outcome.reason });
     }
   }
-  return { ...book, pending, conflicts };
+  const manifest = book.manifest && {
+    ...book.manifest,
+    items: book.manifest.items.map((item) => {
+      const gone = handedOver.get(item.credentialId) ?? 0;
+      return gone ? { ...item, remainingQty: Math.max(0, item.remainingQty - gone) } : item;
+    }),
+  };
+  return { ...book, manifest, pending, conflicts };
 }
