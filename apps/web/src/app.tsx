@@ -105,6 +105,22 @@ const ExchangeRateRoute = lazyNamed(
   () => import("./routes/manage-rate.tsx"),
   (m) => m.ExchangeRateRoute,
 );
+const ManageOrdersRoute = lazyNamed(
+  () => import("./routes/manage-orders.tsx"),
+  (m) => m.ManageOrdersRoute,
+);
+const ManageOrderRoute = lazyNamed(
+  () => import("./routes/manage-order.tsx"),
+  (m) => m.ManageOrderRoute,
+);
+const ManagePayablesRoute = lazyNamed(
+  () => import("./routes/manage-payables.tsx"),
+  (m) => m.ManagePayablesRoute,
+);
+const ManageDisputesRoute = lazyNamed(
+  () => import("./routes/manage-disputes.tsx"),
+  (m) => m.ManageDisputesRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -150,6 +166,10 @@ export function App() {
                 <Route path="groups/new" element={<NewGroupRoute />} />
                 <Route path="requests" element={<ManageRequestsRoute />} />
                 <Route path="rate" element={<ExchangeRateRoute />} />
+                <Route path="orders" element={<ManageOrdersRoute />} />
+                <Route path="orders/:id" element={<ManageOrderRoute />} />
+                <Route path="payables" element={<ManagePayablesRoute />} />
+                <Route path="disputes" element={<ManageDisputesRoute />} />
               </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />

@@ -48,6 +48,17 @@ export function ManageLayout() {
         <NavLink to="/manage/requests" className={sectionTabClass}>
           {t("manage.requests.title")}
         </NavLink>
+        <NavLink to="/manage/orders" className={sectionTabClass}>
+          {t("manage.orders.title")}
+        </NavLink>
+        <NavLink to="/manage/payables" className={sectionTabClass}>
+          {t("manage.payables.title")}
+        </NavLink>
+        {isManagingAdmin(user) ? (
+          <NavLink to="/manage/disputes" className={sectionTabClass}>
+            {t("manage.disputes.title")}
+          </NavLink>
+        ) : null}
         {isManagingAdmin(user) ? (
           <NavLink to="/manage/rate" className={sectionTabClass}>
             {t("manage.rate.title")}
