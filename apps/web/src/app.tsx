@@ -55,6 +55,23 @@ const MyGroupsRoute = lazyNamed(
   () => import("./routes/my-groups.tsx"),
   (m) => m.MyGroupsRoute,
 );
+const MyPickupsRoute = lazyNamed(
+  () => import("./routes/my-pickups.tsx"),
+  (m) => m.MyPickupsRoute,
+);
+// The pickup agent's section: its own chunks, with the QR decoder loaded only on "Scan".
+const PickupLayout = lazyNamed(
+  () => import("./components/pickup-layout.tsx"),
+  (m) => m.PickupLayout,
+);
+const PickupHandoverRoute = lazyNamed(
+  () => import("./routes/pickup-handover.tsx"),
+  (m) => m.PickupHandoverRoute,
+);
+const PickupDeliveriesRoute = lazyNamed(
+  () => import("./routes/pickup-deliveries.tsx"),
+  (m) => m.PickupDeliveriesRoute,
+);
 // The Manage area (suppliers and admins) is its own set of chunks: traders never download it.
 const ManageLayout = lazyNamed(
   () => import("./components/manage-layout.tsx"),
@@ -88,6 +105,22 @@ const ExchangeRateRoute = lazyNamed(
   () => import("./routes/manage-rate.tsx"),
   (m) => m.ExchangeRateRoute,
 );
+const ManageOrdersRoute = lazyNamed(
+  () => import("./routes/manage-orders.tsx"),
+  (m) => m.ManageOrdersRoute,
+);
+const ManageOrderRoute = lazyNamed(
+  () => import("./routes/manage-order.tsx"),
+  (m) => m.ManageOrderRoute,
+);
+const ManagePayablesRoute = lazyNamed(
+  () => import("./routes/manage-payables.tsx"),
+  (m) => m.ManagePayablesRoute,
+);
+const ManageDisputesRoute = lazyNamed(
+  () => import("./routes/manage-disputes.tsx"),
+  (m) => m.ManageDisputesRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -119,6 +152,11 @@ export function App() {
               <Route path="profile" element={<ProfileRoute />} />
               <Route path="dashboard" element={<DashboardRoute />} />
               <Route path="my-groups" element={<MyGroupsRoute />} />
+              <Route path="my-pickups" element={<MyPickupsRoute />} />
+              <Route path="pickup" element={<PickupLayout />}>
+                <Route index element={<PickupHandoverRoute />} />
+                <Route path="deliveries" element={<PickupDeliveriesRoute />} />
+              </Route>
               <Route path="manage" element={<ManageLayout />}>
                 <Route index element={<ManageHomeRoute />} />
                 <Route path="products" element={<ManageProductsRoute />} />
@@ -128,6 +166,10 @@ export function App() {
                 <Route path="groups/new" element={<NewGroupRoute />} />
                 <Route path="requests" element={<ManageRequestsRoute />} />
                 <Route path="rate" element={<ExchangeRateRoute />} />
+                <Route path="orders" element={<ManageOrdersRoute />} />
+                <Route path="orders/:id" element={<ManageOrderRoute />} />
+                <Route path="payables" element={<ManagePayablesRoute />} />
+                <Route path="disputes" element={<ManageDisputesRoute />} />
               </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />

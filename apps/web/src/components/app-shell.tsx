@@ -16,6 +16,7 @@ export function AppShell() {
   const { t } = useTranslation();
   const signedIn = useSession((s) => s.status === "authenticated");
   const manager = useSession((s) => canManage(s.user));
+  const agent = useSession((s) => s.user?.role === "pickup_agent");
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-800 text-white">
@@ -42,10 +43,17 @@ export function AppShell() {
             <NavLink to="/manage" className={navClass}>
               {t("nav.manage")}
             </NavLink>
+          ) : signedIn && agent ? (
+            <NavLink to="/pickup" className={navClass}>
+              {t("nav.pickup")}
+            </NavLink>
           ) : signedIn ? (
             <>
               <NavLink to="/my-groups" className={navClass}>
                 {t("nav.myGroups")}
+              </NavLink>
+              <NavLink to="/my-pickups" className={navClass}>
+                {t("nav.myPickups")}
               </NavLink>
               <NavLink to="/dashboard" className={navClass}>
                 {t("nav.dashboard")}

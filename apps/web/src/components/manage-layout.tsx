@@ -4,12 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation } from "react-router";
 import { canManage, isManagingAdmin } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { PageLoading } from "./page-loading.tsx";
-
-function tabClass({ isActive }: { isActive: boolean }): string {
-  return `inline-flex min-h-11 shrink-0 items-center rounded-full px-3.5 text-[15px] font-semibold whitespace-nowrap ${
-    isActive ? "bg-green-700 text-white" : "bg-white text-green-900 ring-1 ring-stone-300"
-  }`;
-}
+import { sectionTabClass } from "./section-tabs.ts";
 
 /**
  * The Manage area (`/manage/*`) for supplier owners and managers and for admins: a row of its
@@ -41,20 +36,31 @@ export function ManageLayout() {
         className="flex gap-2 overflow-x-auto border-b border-stone-200 bg-amber-50 px-4 py-2"
         data-testid="manage-nav"
       >
-        <NavLink to="/manage" end className={tabClass}>
+        <NavLink to="/manage" end className={sectionTabClass}>
           {t("manage.home")}
         </NavLink>
-        <NavLink to="/manage/products" className={tabClass}>
+        <NavLink to="/manage/products" className={sectionTabClass}>
           {t("manage.products.title")}
         </NavLink>
-        <NavLink to="/manage/groups" className={tabClass}>
+        <NavLink to="/manage/groups" className={sectionTabClass}>
           {t("manage.groups.title")}
         </NavLink>
-        <NavLink to="/manage/requests" className={tabClass}>
+        <NavLink to="/manage/requests" className={sectionTabClass}>
           {t("manage.requests.title")}
         </NavLink>
+        <NavLink to="/manage/orders" className={sectionTabClass}>
+          {t("manage.orders.title")}
+        </NavLink>
+        <NavLink to="/manage/payables" className={sectionTabClass}>
+          {t("manage.payables.title")}
+        </NavLink>
         {isManagingAdmin(user) ? (
-          <NavLink to="/manage/rate" className={tabClass}>
+          <NavLink to="/manage/disputes" className={sectionTabClass}>
+            {t("manage.disputes.title")}
+          </NavLink>
+        ) : null}
+        {isManagingAdmin(user) ? (
+          <NavLink to="/manage/rate" className={sectionTabClass}>
             {t("manage.rate.title")}
           </NavLink>
         ) : null}

@@ -1,7 +1,7 @@
 import { ZGroupProgress } from "@cs/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { liveSocket } from "../lib/realtime.ts";
+import { liveSocket, withSocket } from "../lib/realtime.ts";
 import { invalidateShares, mergeGroupProgress } from "./api/groups.ts";
 import { paymentKeys } from "./api/payments.ts";
 
@@ -74,26 +74,19 @@ export function useLiveGroup(groupId: string): boolean {
  */
 export function useUserUpdates(onUpdate?: (update: UserUpdate) => void): void {
   const queryClient = useQueryClient();
-  useEffect(() => {
-    let stopped = false;
-    let detach = () => {};
-    void liveSocket().then((socket) => {
-      if (stopped) {
-        return;
-      }
-      const handle = (update: UserUpdate) => {
-        if (update.kind === "payment") {
-          void queryClient.invalidateQueries({ queryKey: paymentKeys.detail(update.id) });
-        }
-        invalidateShares(queryClient, update.groupId ?? undefined);
-        onUpdate?.(update);
-      };
-      socket.on("user:update", handle);
-      detach = () => socket.off("user:update", handle);
-    });
-    return () => {
-      stopped = true;
-      detach();
-    };
-  }, [queryClient, onUpdate]);
+  useEffect(
+    () =>
+      withSocket((socket) => {
+        const handle = (update: UserUpdate) => {
+          if (update.kind === "payment") {
+            void queryClient.invalidateQueries({ queryKey: paymentKeys.detail(update.id) });
+          }
+          invalidateShares(queryClient, update.groupId ?? undefined);
+          onUpdate?.(update);
+        };
+        socket.on("user:update", handle);
+        return () => socket.off("user:update", handle);
+      }),
+    [queryClient, onUpdate],
+  );
 }

@@ -44,3 +44,21 @@ export function liveSocket(): Promise<Socket> {
   });
   return connecting;
 }
+
+/**
+ * For effects: attaches listeners once the socket is there and answers the cleanup, which also
+ * covers an effect torn down before the connection module has loaded.
+ */
+export function withSocket(attach: (socket: Socket) => () => void): () => void {
+  let stopped = false;
+  let detach = () => {};
+  void liveSocket().then((socket) => {
+    if (!stopped) {
+      detach = attach(socket);
+    }
+  });
+  return () => {
+    stopped = true;
+    detach();
+  };
+}
