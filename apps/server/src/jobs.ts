@@ -8,6 +8,7 @@ import {
 } from "./domains/groups/close-group.ts";
 import { pollPendingPayments } from "./domains/payments/apply-payment.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
+import { queueScheduledTraining, runQueuedTraining } from "./domains/recommendations/train.ts";
 import type { AppContext } from "./platform/context.ts";
 import type { JobDefinition } from "./platform/scheduler.ts";
 
@@ -21,5 +22,8 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "lapse-unanswered-orders", everyMs: 30_000, run: () => lapseUnansweredOrders(ctx) },
     { name: "close-pickup-windows", everyMs: 60_000, run: () => closePickupWindows(ctx) },
     { name: "poll-pending-payments", everyMs: 30_000, run: () => pollPendingPayments(ctx) },
+    // Nightly training (and a first model soon after the first start), plus admins' requests.
+    { name: "schedule-training", everyMs: 10 * 60_000, run: () => queueScheduledTraining(ctx) },
+    { name: "train-recommender", everyMs: 3_000, run: () => runQueuedTraining(ctx) },
   ];
 }

@@ -9,3 +9,4 @@ export * from "./money.ts";
 export * from "./phone.ts";
 export * from "./pickup.ts";
 export * from "./profile.ts";
+export * from "./recommendations.ts";

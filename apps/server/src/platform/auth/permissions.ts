@@ -51,6 +51,10 @@ export const PERMISSIONS = {
   "admin:disputes": ["admin:superadmin", "admin:moderator"],
   /** Which pickup point each agent works at. */
   "admin:pickup_agents": ["admin:superadmin"],
+  /** A trader's own recommendations and the clicks on them. */
+  "recommendations:own": ["trader"],
+  /** Recommender models: training, metrics, activation and rollback, experiments. */
+  "admin:recommendations": ["admin:superadmin", "admin:analyst"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
