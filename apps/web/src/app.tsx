@@ -88,6 +88,10 @@ const ExchangeRateRoute = lazyNamed(
   () => import("./routes/manage-rate.tsx"),
   (m) => m.ExchangeRateRoute,
 );
+const ManageRecommendationsRoute = lazyNamed(
+  () => import("./routes/manage-recommendations.tsx"),
+  (m) => m.ManageRecommendationsRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -128,6 +132,7 @@ export function App() {
                 <Route path="groups/new" element={<NewGroupRoute />} />
                 <Route path="requests" element={<ManageRequestsRoute />} />
                 <Route path="rate" element={<ExchangeRateRoute />} />
+                <Route path="recommendations" element={<ManageRecommendationsRoute />} />
               </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />

@@ -1,7 +1,7 @@
 import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Outlet, useLocation } from "react-router";
-import { canManage, isManagingAdmin } from "../lib/roles.ts";
+import { canManage, canTrainRecommender, isManagingAdmin } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { PageLoading } from "./page-loading.tsx";
 
@@ -56,6 +56,11 @@ export function ManageLayout() {
         {isManagingAdmin(user) ? (
           <NavLink to="/manage/rate" className={tabClass}>
             {t("manage.rate.title")}
+          </NavLink>
+        ) : null}
+        {canTrainRecommender(user) ? (
+          <NavLink to="/manage/recommendations" className={tabClass}>
+            {t("recommendations.admin.title")}
           </NavLink>
         ) : null}
       </nav>
