@@ -2,6 +2,7 @@ import type { TRecommendation, TRecommendationList } from "@cs/contracts";
 import { groups } from "@cs/db";
 import {
   type Explanation,
+  type HybridModel,
   type Recommendation,
   recommend,
   renderExplanation,
@@ -140,6 +141,14 @@ export async function recommendGroups(
     if (typeof params.category === "string") {
       params.category = categoryNames.get(params.category) ?? params.category;
     }
+    // Products behind the reason by name (a model's item text is the name, then the description).
+    const names = entry.explanation.because.map((id) => nameIn(loaded?.model, id));
+    if (typeof params.items === "string" && names.length > 0) {
+      params.items = names.join(", ");
+    }
+    if (typeof params.item === "string" && names[0]) {
+      params.item = names[0];
+    }
     const explanation: Explanation = { ...entry.explanation, params };
     return {
       group: presentGroup(entry.group, {
@@ -171,6 +180,13 @@ export async function recommendGroups(
     log,
   );
   return { items, modelVersion: loaded?.version ?? null, coldStart, variant: null };
+}
+
+/** A product's name as the model knows it: the first line of its text. */
+function nameIn(model: HybridModel | undefined, id: string): string {
+  const index = model?.itemIndex.get(id);
+  const text = index === undefined ? undefined : model?.items[index]?.text;
+  return text?.split("\n")[0] ?? id;
 }
 
 /** Before the first model: products ranked by paid traders in their open groups. */

@@ -91,7 +91,8 @@ export async function readPlatformData(db: DbOrTx): Promise<PlatformData> {
   const items: Item[] = products
     .map((p) => ({
       itemId: p.id,
-      text: `${p.name} ${p.description}`,
+      // The name on the first line: explanations name products by it (see serve.ts).
+      text: `${p.name}\n${p.description}`,
       category: p.category,
       supplier: p.supplier,
       unitPrice: Number(p.price),
