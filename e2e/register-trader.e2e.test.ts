@@ -196,7 +196,8 @@ async function expectDashboard(
   }
   expect(await page.getByTestId("pref-budget").textContent()).toMatch(/\$20\.00.*\$150\.50/);
   expect(await page.getByText(sn.dashboard.preferences, { exact: true }).count()).toBe(1);
-  // Recommendations and pickups are still to come; "My groups" is real now.
-  expect(await page.getByText(sn.dashboard.comingSoon).count()).toBe(2);
+  // Pickups are still to come; "My groups" and the recommendations are real now.
+  expect(await page.getByText(sn.dashboard.comingSoon).count()).toBe(1);
+  await page.getByTestId("recommended-groups").waitFor();
   expect(await page.getByTestId("greeting").textContent()).toContain(expected.name);
 }

@@ -1,3 +1,4 @@
+import { users } from "@cs/db";
 import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
@@ -5,6 +6,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { eq } from "drizzle-orm";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
@@ -30,6 +32,10 @@ import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { pickupRoutes } from "./domains/pickup/routes.ts";
+import {
+  recommendationAdminRoutes,
+  recommendationRoutes,
+} from "./domains/recommendations/routes.ts";
 import { traderRoutes } from "./domains/traders/routes.ts";
 import { authPlugin } from "./platform/auth/plugin.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -134,6 +140,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
   await app.register(cashRoutes, { ctx, prefix: "/api/v1" });
   await app.register(reconciliationRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(recommendationRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(recommendationAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });
@@ -144,6 +152,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     redisPrefix: config.redisPrefix,
     corsOrigins: config.corsOrigins,
     log: app.log,
+    async isAdmin(userId) {
+      const [user] = await ctx.db
+        .select({ role: users.role, staffRole: users.staffRole, disabled: users.disabled })
+        .from(users)
+        .where(eq(users.id, userId));
+      return user?.role === "admin" && !user.disabled;
+    },
     async groupSnapshot(groupId) {
       const group = await findGroup(ctx.db, groupId);
       return group && group.status !== "draft" ? presentProgress(group) : null;

@@ -9,6 +9,7 @@ import {
 import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
 import { reconcileYesterday } from "./domains/payments/reconciliation.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
+import { queueScheduledTraining, runQueuedTraining } from "./domains/recommendations/train.ts";
 import type { AppContext } from "./platform/context.ts";
 import type { JobDefinition } from "./platform/scheduler.ts";
 
@@ -28,5 +29,8 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     },
     // Looks every 10 minutes; yesterday is reconciled once (the first worker to look does it).
     { name: "reconcile-daily", everyMs: 600_000, run: () => reconcileYesterday(ctx, log) },
+    // Nightly training (and a first model soon after the first start), plus admins' requests.
+    { name: "schedule-training", everyMs: 10 * 60_000, run: () => queueScheduledTraining(ctx) },
+    { name: "train-recommender", everyMs: 3_000, run: () => runQueuedTraining(ctx) },
   ];
 }

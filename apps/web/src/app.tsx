@@ -121,6 +121,10 @@ const ManageDisputesRoute = lazyNamed(
   () => import("./routes/manage-disputes.tsx"),
   (m) => m.ManageDisputesRoute,
 );
+const ManageRecommendationsRoute = lazyNamed(
+  () => import("./routes/manage-recommendations.tsx"),
+  (m) => m.ManageRecommendationsRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -170,6 +174,7 @@ export function App() {
                 <Route path="orders/:id" element={<ManageOrderRoute />} />
                 <Route path="payables" element={<ManagePayablesRoute />} />
                 <Route path="disputes" element={<ManageDisputesRoute />} />
+                <Route path="recommendations" element={<ManageRecommendationsRoute />} />
               </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />

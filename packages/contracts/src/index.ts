@@ -10,3 +10,4 @@ export * from "./payments.ts";
 export * from "./phone.ts";
 export * from "./pickup.ts";
 export * from "./profile.ts";
+export * from "./recommendations.ts";

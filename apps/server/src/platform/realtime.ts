@@ -11,11 +11,14 @@ import type { AccessTokens } from "./auth/tokens.ts";
 export interface Realtime {
   toGroup(groupId: string, event: string, payload: unknown): void;
   toUser(userId: string, event: string, payload: unknown): void;
+  /** Every signed-in admin (live KPIs, training progress). */
+  toAdmins(event: string, payload: unknown): void;
   close(): Promise<void>;
 }
 
 export const groupRoom = (groupId: string) => `group:${groupId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
+export const ADMIN_ROOM = "admins";
 
 const ZGroupId = z.uuid();
 
@@ -34,6 +37,8 @@ export function attachRealtime(
     redisPrefix: string;
     corsOrigins: string[];
     log: FastifyBaseLogger;
+    /** Whether a user is an admin (their socket joins the admins' room). */
+    isAdmin(userId: string): Promise<boolean>;
     /** The current state pushed to a socket when it starts watching a group. */
     groupSnapshot(groupId: string): Promise<unknown | null>;
   },
@@ -64,7 +69,12 @@ export function attachRealtime(
   });
   io.on("connection", (socket) => {
     if (typeof socket.data.userId === "string") {
-      void socket.join(userRoom(socket.data.userId));
+      const userId: string = socket.data.userId;
+      void socket.join(userRoom(userId));
+      void deps
+        .isAdmin(userId)
+        .then((admin) => (admin ? socket.join(ADMIN_ROOM) : undefined))
+        .catch((error: unknown) => deps.log.warn({ err: error }, "admin check failed"));
     }
     socket.on("group:watch", async (groupId: unknown, ack?: (state: unknown) => void) => {
       const parsed = ZGroupId.safeParse(groupId);
@@ -96,6 +106,9 @@ export function attachRealtime(
     toUser: (userId, event, payload) => {
       io.to(userRoom(userId)).emit(event, payload);
     },
+    toAdmins: (event, payload) => {
+      io.to(ADMIN_ROOM).emit(event, payload);
+    },
     async close() {
       await io.close();
       await Promise.all(clients.map((client) => client.quit()));
@@ -113,6 +126,9 @@ export function redisRealtime(redisUrl: string, prefix: string): Realtime {
     },
     toUser: (userId, event, payload) => {
       emitter.to(userRoom(userId)).emit(event, payload);
+    },
+    toAdmins: (event, payload) => {
+      emitter.to(ADMIN_ROOM).emit(event, payload);
     },
     async close() {
       await client.quit();

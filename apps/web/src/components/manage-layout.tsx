@@ -1,7 +1,7 @@
 import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Outlet, useLocation } from "react-router";
-import { canManage, isManagingAdmin } from "../lib/roles.ts";
+import { canManage, canTrainRecommender, isManagingAdmin } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { PageLoading } from "./page-loading.tsx";
 import { sectionTabClass } from "./section-tabs.ts";
@@ -62,6 +62,11 @@ export function ManageLayout() {
         {isManagingAdmin(user) ? (
           <NavLink to="/manage/rate" className={sectionTabClass}>
             {t("manage.rate.title")}
+          </NavLink>
+        ) : null}
+        {canTrainRecommender(user) ? (
+          <NavLink to="/manage/recommendations" className={sectionTabClass}>
+            {t("recommendations.admin.title")}
           </NavLink>
         ) : null}
       </nav>

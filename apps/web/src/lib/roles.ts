@@ -26,3 +26,8 @@ export function isManagingAdmin(user: TUser | null | undefined): boolean {
 export function canSetRate(user: TUser | null | undefined): boolean {
   return user?.role === "admin" && user.staffRole === "superadmin";
 }
+
+/** Recommender models and training (`admin:recommendations`): superadmins in the Manage area. */
+export function canTrainRecommender(user: TUser | null | undefined): boolean {
+  return user?.role === "admin" && user.staffRole === "superadmin";
+}

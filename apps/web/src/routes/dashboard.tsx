@@ -4,9 +4,10 @@ import { useTranslation } from "react-i18next";
 import { Link, Navigate } from "react-router";
 import { Alert } from "../components/alert.tsx";
 import { Button, buttonClass } from "../components/button.tsx";
-import { BasketIcon, LogoutIcon, PencilIcon, QrIcon, UsersIcon } from "../components/icons.tsx";
+import { LogoutIcon, PencilIcon, QrIcon, UsersIcon } from "../components/icons.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { categoryName } from "../components/profile-form.tsx";
+import { RecommendedGroups } from "../components/recommended-groups.tsx";
 import { useLogout } from "../hooks/api/auth.ts";
 import { useMyParticipations } from "../hooks/api/groups.ts";
 import { useCategories, useMarkets } from "../hooks/api/meta.ts";
@@ -202,20 +203,7 @@ export function DashboardRoute() {
       )}
 
       <MyGroupsSummary />
-      <Placeholder
-        icon={BasketIcon}
-        title={t("dashboard.recommended")}
-        body={`${t("dashboard.recommendedEmpty")} ${t("dashboard.browseHint")}`}
-        testId="recommended-groups"
-      >
-        <Link
-          to="/groups"
-          className={buttonClass("primary", "mt-3 w-full")}
-          data-testid="browse-groups"
-        >
-          {t("dashboard.browse")}
-        </Link>
-      </Placeholder>
+      <RecommendedGroups />
       <Placeholder
         icon={QrIcon}
         title={t("dashboard.pickups")}

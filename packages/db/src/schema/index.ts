@@ -5,3 +5,4 @@ export * from "./identity.ts";
 export * from "./payments.ts";
 export * from "./pickup.ts";
 export * from "./platform.ts";
+export * from "./recommendations.ts";

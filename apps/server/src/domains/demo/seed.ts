@@ -21,9 +21,12 @@ import {
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { hashPassword } from "../identity/passwords.ts";
+import { claimQueuedRun } from "../recommendations/repo.ts";
+import { requestTraining, trainModel } from "../recommendations/train.ts";
 import { CATEGORIES, FIRST_NAMES, MARKETS, PICKUP_POINTS, SUPPLIERS, SURNAMES } from "./harare.ts";
 import { createRandom, type Random } from "./random.ts";
 import { seedDemoGroups } from "./seed-groups.ts";
+import { seedDemoHistory } from "./seed-history.ts";
 
 export const DEMO_PASSWORD = "Demo2026!";
 export const DEMO_TRADER_COUNT = 300;
@@ -52,6 +55,13 @@ export async function seedIfEmpty(
   }
   await seedDemo(ctx.db, seed);
   const groupCount = await seedDemoGroups(ctx, seed);
+  await seedDemoHistory(ctx, seed);
+  // A first model now, so the demo trader's first page already has recommendations.
+  await requestTraining(ctx, null);
+  const run = await claimQueuedRun(ctx.db);
+  if (run) {
+    await trainModel(ctx, run);
+  }
   return { seed, traders: DEMO_TRADER_COUNT + 1, groups: groupCount };
 }
 

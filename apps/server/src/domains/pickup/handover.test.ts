@@ -33,6 +33,7 @@ beforeAll(async () => {
         pushed.push({ to: `group:${groupId}`, event, payload });
         real.toGroup(groupId, event, payload);
       },
+      toAdmins: (event, payload) => real.toAdmins(event, payload),
       close: () => real.close(),
     };
   }

@@ -53,6 +53,10 @@ export const PERMISSIONS = {
   "admin:pickup_agents": ["admin:superadmin"],
   /** Refunds sent by hand, the cash deposit rule, reconciliation findings, cash counts. */
   "admin:payments": ["admin:superadmin"],
+  /** A trader's own recommendations and the clicks on them. */
+  "recommendations:own": ["trader"],
+  /** Recommender models: training, metrics, activation and rollback, experiments. */
+  "admin:recommendations": ["admin:superadmin", "admin:analyst"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

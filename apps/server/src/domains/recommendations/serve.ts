@@ -1,0 +1,216 @@
+import type { TRecommendation, TRecommendationList } from "@cs/contracts";
+import { groups } from "@cs/db";
+import {
+  type Explanation,
+  type HybridModel,
+  type Recommendation,
+  recommend,
+  renderExplanation,
+  type TraderProfile,
+} from "@cs/recommender";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { FastifyBaseLogger } from "fastify";
+import type { Actor } from "../../platform/auth/permissions.ts";
+import type { AppContext } from "../../platform/context.ts";
+import { listCategories, listMarkets } from "../catalog/service.ts";
+import { type GroupRow, presentGroup } from "../groups/presenter.ts";
+import { currentZwgRate, groupColumns, liveParticipationsOf } from "../groups/repo.ts";
+import { getProfile } from "../traders/profile.ts";
+import { recordEvents } from "./events.ts";
+import { activeModel } from "./model-cache.ts";
+import { toTraderProfile } from "./training-data.ts";
+
+/** Most open groups considered per request (the soonest to close first). */
+const MAX_CANDIDATE_GROUPS = 2_000;
+
+/** The trader's preferences in the recommender's terms, or undefined before onboarding. */
+async function preferencesOf(ctx: AppContext, actor: Actor): Promise<TraderProfile | undefined> {
+  const profile = await getProfile(ctx.db, actor);
+  if (!profile) {
+    return undefined;
+  }
+  return toTraderProfile(actor.id, {
+    market_id: profile.marketId,
+    categories: profile.categories,
+    budget_min: profile.budgetMin,
+    budget_max: profile.budgetMax,
+    group_sizes: profile.groupSizes,
+  });
+}
+
+/** The best open group of a product for this trader: in their market first, then the fullest. */
+function bestGroup(candidates: GroupRow[], market: string | undefined): GroupRow | undefined {
+  return [...candidates].sort((a, b) => {
+    const near =
+      Number(b.marketIds.includes(market ?? "")) - Number(a.marketIds.includes(market ?? ""));
+    return near !== 0 ? near : b.paidQty / b.moq - a.paidQty / a.moq || a.id.localeCompare(b.id);
+  })[0];
+}
+
+/**
+ * Picks groups for ranked products: one group per product, and no supplier more than a third of
+ * the list (at least 2) while other suppliers have something to show; the list is then filled
+ * in rank order if diversity left it short.
+ */
+export function diversify<T extends { supplierId: string }>(ranked: T[], limit: number): T[] {
+  const perSupplier = Math.max(2, Math.ceil(limit / 3));
+  const counts = new Map<string, number>();
+  const chosen: T[] = [];
+  const skipped: T[] = [];
+  for (const entry of ranked) {
+    if (chosen.length >= limit) {
+      break;
+    }
+    const n = counts.get(entry.supplierId) ?? 0;
+    if (n >= perSupplier) {
+      skipped.push(entry);
+      continue;
+    }
+    counts.set(entry.supplierId, n + 1);
+    chosen.push(entry);
+  }
+  return [...chosen, ...skipped].slice(0, limit);
+}
+
+/**
+ * "Recommended for you": the trader's top open groups by the active model, never a group they
+ * are already in nor a closed one, diverse across products and suppliers, each with its score,
+ * the exact contribution of every component and the reason in the trader's language. Before any
+ * model is trained, open groups are ranked by how many traders paid into them. The "shown"
+ * events are recorded after the response, in a batch.
+ */
+export async function recommendGroups(
+  ctx: AppContext,
+  actor: Actor,
+  limit: number,
+  log?: FastifyBaseLogger,
+): Promise<TRecommendationList> {
+  const [loaded, preferences, open, rate, markets, categories] = await Promise.all([
+    activeModel(ctx),
+    preferencesOf(ctx, actor),
+    ctx.db
+      .select(groupColumns)
+      .from(groups)
+      .where(and(eq(groups.status, "open"), gt(groups.deadline, sql`now()`)))
+      .orderBy(asc(groups.deadline))
+      .limit(MAX_CANDIDATE_GROUPS),
+    currentZwgRate(ctx.db),
+    listMarkets(ctx.db),
+    listCategories(ctx.db),
+  ]);
+  const mine = await liveParticipationsOf(
+    ctx.db,
+    actor.id,
+    open.map((g) => g.id),
+  );
+  const byProduct = new Map<string, GroupRow[]>();
+  for (const group of open) {
+    if (!mine.has(group.id)) {
+      byProduct.set(group.productId, [...(byProduct.get(group.productId) ?? []), group]);
+    }
+  }
+  let ranked: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
+  let coldStart = preferences === undefined;
+  if (loaded) {
+    const result = recommend(loaded.model, {
+      userId: actor.id,
+      ...(preferences ? { preferences } : {}),
+      candidates: [...byProduct.keys()],
+      k: byProduct.size,
+      mode: "repeat",
+    });
+    coldStart = result.coldStart;
+    for (const item of result.items) {
+      const group = bestGroup(byProduct.get(item.itemId) ?? [], preferences?.market);
+      if (group) {
+        ranked.push({ ...item, group, supplierId: group.supplierId });
+      }
+    }
+  } else {
+    ranked = popularityOrder(byProduct, preferences?.market);
+  }
+  const chosen = diversify(ranked, limit);
+  const marketNames = new Map(markets.map((m) => [m.id, m.name]));
+  const language = actor.language;
+  const categoryNames = new Map(categories.map((c) => [c.id, c.name[language] ?? c.name.en]));
+  const items: TRecommendation[] = chosen.map((entry) => {
+    const params = { ...entry.explanation.params };
+    if (typeof params.market === "string") {
+      params.market = marketNames.get(params.market) ?? params.market;
+    }
+    if (typeof params.category === "string") {
+      params.category = categoryNames.get(params.category) ?? params.category;
+    }
+    // Products behind the reason by name (a model's item text is the name, then the description).
+    const names = entry.explanation.because.map((id) => nameIn(loaded?.model, id));
+    if (typeof params.items === "string" && names.length > 0) {
+      params.items = names.join(", ");
+    }
+    if (typeof params.item === "string" && names[0]) {
+      params.item = names[0];
+    }
+    const explanation: Explanation = { ...entry.explanation, params };
+    return {
+      group: presentGroup(entry.group, {
+        actor,
+        mine: null,
+        manages: false,
+        zwgPerUsdMicros: rate,
+      }),
+      score: entry.score,
+      contributions: entry.contributions,
+      explanation: {
+        component: explanation.component,
+        key: explanation.key,
+        params,
+        text: renderExplanation(explanation, language),
+      },
+    };
+  });
+  recordEvents(
+    ctx,
+    chosen.map((entry, position) => ({
+      traderId: actor.id,
+      groupId: entry.group.id,
+      productId: entry.group.productId,
+      kind: "shown" as const,
+      modelVersion: loaded?.version ?? null,
+      position,
+    })),
+    log,
+  );
+  return { items, modelVersion: loaded?.version ?? null, coldStart, variant: null };
+}
+
+/** A product's name as the model knows it: the first line of its text. */
+function nameIn(model: HybridModel | undefined, id: string): string {
+  const index = model?.itemIndex.get(id);
+  const text = index === undefined ? undefined : model?.items[index]?.text;
+  return text?.split("\n")[0] ?? id;
+}
+
+/** Before the first model: products ranked by paid traders in their open groups. */
+function popularityOrder(
+  byProduct: Map<string, GroupRow[]>,
+  market: string | undefined,
+): Array<Recommendation & { group: GroupRow; supplierId: string }> {
+  const out: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
+  for (const [itemId, candidates] of byProduct) {
+    const group = bestGroup(candidates, market) as GroupRow;
+    const score = candidates.reduce((sum, g) => sum + g.paidParticipants, 0);
+    out.push({
+      itemId,
+      group,
+      supplierId: group.supplierId,
+      score,
+      contributions: { cf: 0, content: 0, popularity: score, buyAgain: 0, freshness: 0 },
+      explanation: {
+        component: "popularity",
+        key: "recommend.popularity.global",
+        params: {},
+        because: [],
+      },
+    });
+  }
+  return out.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
+}
