@@ -6,9 +6,32 @@ import { RequireAuth } from "./components/require-auth.tsx";
 import { LandingRoute } from "./routes/landing.tsx";
 
 /** React.lazy for a named export. */
+/**
+ * A lazily loaded screen. A chunk that fails to arrive (a dropped mobile connection, a service
+ * worker busy installing) is asked for again after a second; if that fails too the page reloads
+ * once, which also picks up a new build whose chunk names changed.
+ */
 function lazyNamed<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
-  return lazy(async () => ({ default: pick(await load()) }));
+  return lazy(async () => {
+    try {
+      const module = await load();
+      sessionStorage.removeItem(RELOADED_FOR_CHUNK);
+      return { default: pick(module) };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      try {
+        return { default: pick(await load()) };
+      } catch (error) {
+        if (!sessionStorage.getItem(RELOADED_FOR_CHUNK)) {
+          sessionStorage.setItem(RELOADED_FOR_CHUNK, "1");
+          window.location.reload();
+        }
+        throw error;
+      }
+    }
+  });
 }
+const RELOADED_FOR_CHUNK = "cs:reloaded-for-chunk";
 
 // Everything but the landing page is split out, so its first download stays small on 2G/3G.
 const QueryLayout = lazyNamed(
