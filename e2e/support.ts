@@ -56,6 +56,9 @@ export async function startServer(): Promise<RunningServer> {
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         NODE_ENV: "development",
         LOG_LEVEL: "warn",
+        // Every browser of a journey comes from 127.0.0.1: one real user's per-IP limit would
+        // throttle the whole cast (the admin's pages were answered 429 once the journeys grew).
+        RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? "5000",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

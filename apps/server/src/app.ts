@@ -100,6 +100,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: "1 minute",
+    // The app's own files (the shell, scripts, icons) are not counted: one page load fetches
+    // dozens, and many traders reach us from one carrier address. The API, the sandbox pages,
+    // the dev pages and the sockets are.
+    allowList: (request) =>
+      request.method === "GET" && !/^\/(api|sandbox|dev|socket\.io)(\/|$)/.test(request.url),
     ...(redis ? { redis, nameSpace: `${config.redisPrefix}rl:` } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError("rate_limited", `Try again in ${Math.ceil(context.ttl / 1000)} s`, {

@@ -9,6 +9,24 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("health", () => {
+  it("limits API calls per address, but not the app's own files", async () => {
+    const limited = await createTestApp({ RATE_LIMIT_PER_MINUTE: "3" });
+    try {
+      for (let i = 0; i < 6; i++) {
+        expect((await limited.app.inject({ url: "/assets/app.js" })).statusCode).not.toBe(429);
+        expect((await limited.app.inject({ url: "/groups" })).statusCode).not.toBe(429);
+      }
+      const api = [];
+      for (let i = 0; i < 4; i++) {
+        api.push((await limited.app.inject({ url: "/api/v1/groups" })).statusCode);
+      }
+      expect(api).toEqual([200, 200, 200, 429]);
+      expect((await limited.app.inject({ url: "/dev/messages" })).statusCode).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("answers liveness and readiness", async () => {
     expect((await t.app.inject({ url: "/health" })).json()).toEqual({ status: "ok" });
     const ready = await t.app.inject({ url: "/ready" });
