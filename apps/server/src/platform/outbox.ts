@@ -96,9 +96,11 @@ export async function deliverOutboxBatch(
     const key = COLLAPSIBLE.has(event.topic as OutboxTopic)
       ? `${event.topic}:${JSON.stringify(event.payload)}`
       : `#${event.id}`;
+    // Re-inserted, so that the run takes the place of its last event.
     const same = runs.get(key) ?? [];
     runs.delete(key);
-    runs.set(key, [...same, event]);
+    same.push(event);
+    runs.set(key, same);
   }
   const delivered: number[] = [];
   for (const events of runs.values()) {
