@@ -37,11 +37,12 @@ export async function buildPickupAgent(t: TestApp, pickupPointId: string): Promi
 
 /**
  * A group funded at its deadline and turned into a supplier order by the `group.funded` handler.
- * `shares` are [quantity, index of the pickup point] per trader; every trader pays on the sandbox.
+ * `shares` are [quantity, index of the pickup point] per trader; every trader pays on the sandbox,
+ * except those marked "cash", who pay at pickup (and their deposit, if the rule asks one).
  */
 export async function buildFundedOrder(
   t: TestApp,
-  shares: Array<[number, number]> = [
+  shares: Array<[number, number] | [number, number, "cash"]> = [
     [4, 0],
     [6, 0],
     [3, 1],
@@ -51,15 +52,18 @@ export async function buildFundedOrder(
   const points = all.map((p) => p.id);
   const group = await buildGroup(t, { moq: 5, pickupPointIds: points });
   const traders: FundedOrder["traders"] = [];
-  for (const [quantity, index] of shares) {
+  for (const [quantity, index, method] of shares) {
     const user = await buildTrader(t);
     const point = points[index] as string;
     const response = await join(t, user.authorization, group.id, quantity, {
       pickupPointId: point,
+      ...(method ? { method } : {}),
     });
     expect(response.statusCode, response.body).toBe(201);
     const joined = response.json<TJoinGroupResponse>();
-    await decideCheckout(t, joined);
+    if (joined.payment.checkoutUrl) {
+      await decideCheckout(t, joined);
+    }
     await t.drainOutbox();
     traders.push({ user, joined, quantity, point });
   }
@@ -83,7 +87,7 @@ export interface DeliveredOrder extends FundedOrder {
 /** A funded order accepted by an admin, with an agent at each of its pickup points. */
 export async function buildAcceptedOrder(
   t: TestApp,
-  shares?: Array<[number, number]>,
+  shares?: Parameters<typeof buildFundedOrder>[1],
 ): Promise<DeliveredOrder> {
   const funded = await buildFundedOrder(t, shares);
   const admin = await buildAdmin(t);
@@ -125,7 +129,7 @@ export async function myPickups(t: TestApp, trader: BuiltUser): Promise<TMyPicku
 /** A delivered order (every point checked in, in full) with each trader's live credential. */
 export async function buildDeliveredOrder(
   t: TestApp,
-  shares?: Array<[number, number]>,
+  shares?: Parameters<typeof buildFundedOrder>[1],
 ): Promise<DeliveredOrder & { pickups: TMyPickup[] }> {
   const order = await buildAcceptedOrder(t, shares);
   for (const index of order.points.keys()) {

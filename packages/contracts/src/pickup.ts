@@ -1,9 +1,14 @@
 import { z } from "zod";
+import { ZCurrency } from "./common.ts";
 
 export const CREDENTIAL_STATUSES = ["live", "collected", "expired", "revoked"] as const;
 export const ZCredentialStatus = z.enum(CREDENTIAL_STATUSES);
 
 const ZProductRef = z.object({ name: z.string(), unit: z.string() });
+/** Cash the agent takes at this handover (a share paid at pickup), minor units; null: nothing. */
+const ZCashDue = z.object({ amount: z.number().int(), currency: ZCurrency }).nullable();
+/** The cash the agent took, minor units: exactly the `cashDue` shown, when there is one. */
+const ZCashAmount = z.number().int().min(0).max(100_000_000_00).optional();
 const ZGroupRef = z.object({ id: z.string(), code: z.string(), title: z.string() });
 
 /** A trader's own pickup credential: the QR token to render and the short code to type. */
@@ -52,14 +57,15 @@ export const ZPickupCheck = z.object({
   remainingQty: z.number().int(),
   expiresAt: z.string(),
   pickupPointId: z.string(),
+  cashDue: ZCashDue,
 });
 export type TPickupCheck = z.infer<typeof ZPickupCheck>;
 
 /** Units handed over now; defaults to everything remaining. */
 const ZHandoverQuantity = z.number().int().min(1).max(100_000).optional();
 export const ZHandoverRequest = z.union([
-  z.strictObject({ token: ZToken, quantity: ZHandoverQuantity }),
-  z.strictObject({ code: ZShortCode, quantity: ZHandoverQuantity }),
+  z.strictObject({ token: ZToken, quantity: ZHandoverQuantity, cashAmount: ZCashAmount }),
+  z.strictObject({ code: ZShortCode, quantity: ZHandoverQuantity, cashAmount: ZCashAmount }),
 ]);
 export const ZHandoverResponse = z.object({
   handover: z.object({ id: z.string(), quantity: z.number().int(), occurredAt: z.string() }),
@@ -136,6 +142,7 @@ export const ZManifest = z.object({
       expiresAt: z.string(),
       tokenHash: z.string(),
       codeHash: z.string(),
+      cashDue: ZCashDue,
     }),
   ),
 });
@@ -153,6 +160,7 @@ export const ZSyncRequest = z.strictObject({
         occurredAt: z.iso.datetime({ offset: true }),
         /** What the trader presented: re-verified on the server. */
         proof: ZPickupProof,
+        cashAmount: ZCashAmount,
       }),
     )
     .min(1)
@@ -164,6 +172,7 @@ export const SYNC_CONFLICT_REASONS = [
   "invalid_proof",
   "wrong_point",
   "stale",
+  "cash_mismatch",
 ] as const;
 export const ZSyncResponse = z.object({
   items: z.array(

@@ -2,6 +2,7 @@ import type { TManifest } from "@cs/contracts";
 import { describe, expect, it } from "vitest";
 import {
   applySyncResults,
+  cashDueOffline,
   emptyBook,
   hashCode,
   hashToken,
@@ -32,6 +33,7 @@ function item(overrides: Partial<TManifest["items"][number]> = {}): TManifest["i
     expiresAt: "2099-01-01T00:00:00.000Z",
     tokenHash: TOKEN_HASH,
     codeHash: CODE_HASH,
+    cashDue: null,
     ...overrides,
   };
 }
@@ -124,6 +126,29 @@ describe("verifyOffline", () => {
         entry,
       ),
     ).toThrow("quantity_exceeded");
+  });
+});
+
+describe("cash at pickup offline", () => {
+  it("takes the cash due with the first handover only, and refuses one without it", () => {
+    const entry = item({ cashDue: { amount: 3680, currency: "USD" } });
+    const start = book([entry]);
+    const handover = (clientId: string, cashAmount?: number) => ({
+      clientId,
+      credentialId: "c1",
+      quantity: 1,
+      occurredAt: "2026-01-01T10:00:00.000Z",
+      proof: { code: CODE },
+      ...(cashAmount === undefined ? {} : { cashAmount }),
+    });
+    expect(cashDueOffline(start, entry)).toEqual({ amount: 3680, currency: "USD" });
+    expect(() => recordOffline(start, handover("h0"), entry)).toThrow("cash_mismatch");
+    expect(() => recordOffline(start, handover("h0", 3000), entry)).toThrow("cash_mismatch");
+    const first = recordOffline(start, handover("h1", 3680), entry);
+    expect(first.pending[0]?.cashAmount).toBe(3680);
+    expect(cashDueOffline(first, entry)).toBeNull();
+    expect(() => recordOffline(first, handover("h2", 3680), entry)).toThrow("cash_mismatch");
+    expect(recordOffline(first, handover("h2"), entry).pending).toHaveLength(2);
   });
 });
 

@@ -16,6 +16,8 @@ export type QueuedHandover = {
   quantity: number;
   occurredAt: string;
   proof: OfflineProof;
+  /** Cash taken with this handover, minor units (the first handover of a share paid at pickup). */
+  cashAmount?: number;
   /** Who and what, to list it while it waits. */
   traderName: string;
   productName: string;
@@ -112,6 +114,17 @@ export async function verifyOffline(
   return { found: true, item, remainingQty: remainingOffline(book, item) };
 }
 
+/**
+ * The cash to take at the next offline handover of a manifest entry: what the manifest says is
+ * due, unless a handover waiting to sync already took it.
+ */
+export function cashDueOffline(book: OfflineBook, item: ManifestItem): ManifestItem["cashDue"] {
+  const taken = book.pending.some(
+    (h) => h.credentialId === item.credentialId && h.cashAmount !== undefined,
+  );
+  return taken ? null : item.cashDue;
+}
+
 /** Records a handover made without network; refuses more than is left. */
 export function recordOffline(
   book: OfflineBook,
@@ -121,6 +134,10 @@ export function recordOffline(
   const left = remainingOffline(book, item);
   if (handover.quantity < 1 || handover.quantity > left) {
     throw new RangeError("quantity_exceeded");
+  }
+  const cash = cashDueOffline(book, item);
+  if ((cash?.amount ?? undefined) !== handover.cashAmount) {
+    throw new RangeError("cash_mismatch");
   }
   return {
     ...book,

@@ -1,4 +1,3 @@
-import type { TPickupCheck } from "@cs/contracts";
 import { type FormEvent, lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../components/alert.tsx";
@@ -6,79 +5,24 @@ import { Button } from "../components/button.tsx";
 import { QrIcon } from "../components/icons.tsx";
 import { Page } from "../components/page.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
-import { useOnline } from "../components/pickup-layout.tsx";
-import { QuantityStepper } from "../components/quantity-stepper.tsx";
-import { TextField } from "../components/text-field.tsx";
-import { handOverOnline, verifyOnline } from "../hooks/api/pickup.ts";
-import { ApiError } from "../lib/api.ts";
-import { errorMessage } from "../lib/errors.ts";
 import {
-  type ManifestItem,
-  type OfflineProof,
-  proofOf,
-  verifyOffline,
-} from "../lib/offline-pickup.ts";
+  type Found,
+  FoundCard,
+  fromCheck,
+  fromItem,
+  networkFailed,
+} from "../components/pickup-found.tsx";
+import { useOnline } from "../components/pickup-layout.tsx";
+import { TextField } from "../components/text-field.tsx";
+import { verifyOnline } from "../hooks/api/pickup.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { cashDueOffline, proofOf, verifyOffline } from "../lib/offline-pickup.ts";
 import { formatHarareTime } from "../lib/server-clock.ts";
 import { usePickupOffline } from "../stores/pickup-offline.ts";
 
 const QrScanner = lazy(async () => ({
   default: (await import("../components/qr-scanner.tsx")).QrScanner,
 }));
-
-/** Who and what, whether the server said it or the offline manifest did. */
-type Found = {
-  proof: OfflineProof;
-  mode: "online" | "offline";
-  traderName: string;
-  phoneLast3: string;
-  productName: string;
-  unit: string;
-  groupCode: string;
-  quantity: number;
-  collectedQty: number;
-  remainingQty: number;
-  expiresAt: string;
-  status: TPickupCheck["status"];
-  item: ManifestItem | null;
-};
-
-function fromCheck(proof: OfflineProof, check: TPickupCheck): Found {
-  return {
-    proof,
-    mode: "online",
-    traderName: check.trader.name,
-    phoneLast3: check.trader.phoneLast3,
-    productName: check.product.name,
-    unit: check.product.unit,
-    groupCode: check.group.code,
-    quantity: check.quantity,
-    collectedQty: check.collectedQty,
-    remainingQty: check.remainingQty,
-    expiresAt: check.expiresAt,
-    status: check.status,
-    item: null,
-  };
-}
-
-function fromItem(proof: OfflineProof, item: ManifestItem, remainingQty: number): Found {
-  return {
-    proof,
-    mode: "offline",
-    traderName: item.traderName,
-    phoneLast3: item.phoneLast3,
-    productName: item.product.name,
-    unit: item.product.unit,
-    groupCode: item.group.code,
-    quantity: item.quantity,
-    collectedQty: item.quantity - remainingQty,
-    remainingQty,
-    expiresAt: item.expiresAt,
-    status: remainingQty > 0 ? "live" : "collected",
-    item,
-  };
-}
-
-const networkFailed = (error: unknown) => error instanceof ApiError && error.status === 0;
 
 /** The offline list: when it was downloaded, how many pickups it holds, download again. */
 function ManifestCard() {
@@ -191,128 +135,6 @@ function UnsyncedList() {
   );
 }
 
-type FoundCardProps = { found: Found; onDone: (message: string) => void };
-
-/** Who, what and how much is left; hand over all of it or part. */
-function FoundCard({ found, onDone }: FoundCardProps) {
-  const { t, i18n } = useTranslation();
-  const record = usePickupOffline((s) => s.record);
-  const [quantity, setQuantity] = useState(found.remainingQty);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const collectable = found.status === "live" && found.remainingQty > 0;
-
-  async function recordLocally(): Promise<boolean> {
-    const book = usePickupOffline.getState().book;
-    const offline = found.item
-      ? { found: true as const, item: found.item }
-      : await verifyOffline(book, found.proof);
-    if (!offline.found) {
-      return false;
-    }
-    record(found.proof, offline.item, quantity);
-    onDone(t("pickup.recordedOffline", { count: quantity, trader: found.traderName }));
-    return true;
-  }
-
-  async function onConfirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      if (found.mode === "offline") {
-        await recordLocally();
-        return;
-      }
-      try {
-        const answer = await handOverOnline(found.proof, quantity);
-        onDone(
-          t("pickup.handedOver", {
-            count: answer.handover.quantity,
-            trader: found.traderName,
-            remaining: answer.credential.remainingQty,
-          }),
-        );
-      } catch (failure) {
-        // The network dropped between the check and the confirm: keep it for the sync.
-        if (!(networkFailed(failure) && (await recordLocally()))) {
-          throw failure;
-        }
-      }
-    } catch (failure) {
-      setError(
-        failure instanceof RangeError
-          ? new ApiError(409, { code: "pickup_quantity_exceeded" })
-          : failure,
-      );
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section
-      className="flex flex-col gap-3 rounded-2xl bg-white p-4 shadow-sm ring-2 ring-green-700"
-      data-testid="pickup-found"
-    >
-      {found.mode === "offline" ? <Alert tone="info">{t("pickup.checkedOffline")}</Alert> : null}
-      <div className="flex flex-col gap-1">
-        <p className="text-2xl font-bold text-stone-900" data-testid="found-trader">
-          {found.traderName}
-        </p>
-        <p className="text-[15px] text-stone-700">
-          {t("pickup.phoneEnds", { digits: found.phoneLast3 })}
-        </p>
-        <p className="text-lg font-semibold text-stone-900">
-          {found.productName} · {found.groupCode}
-        </p>
-      </div>
-      <dl className="grid grid-cols-3 gap-2 text-center">
-        {(
-          [
-            ["quantity", found.quantity],
-            ["collected", found.collectedQty],
-            ["remaining", found.remainingQty],
-          ] as const
-        ).map(([key, value]) => (
-          <div key={key} className="rounded-xl bg-stone-100 p-2">
-            <dt className="text-sm text-stone-700">{t(`pickup.${key}`)}</dt>
-            <dd className="text-2xl font-bold text-stone-900" data-testid={`found-${key}`}>
-              {value}
-            </dd>
-          </div>
-        ))}
-      </dl>
-      <p className="text-sm text-stone-700">
-        {t("pickup.expires", { time: formatHarareTime(found.expiresAt, i18n.language) })}
-      </p>
-      {collectable ? (
-        <>
-          <QuantityStepper
-            label={t("pickup.handOverHowMany", { unit: found.unit })}
-            value={quantity}
-            min={1}
-            max={found.remainingQty}
-            onChange={setQuantity}
-          />
-          {error ? <Alert>{errorMessage(t, error)}</Alert> : null}
-          <Button
-            className="w-full"
-            busy={busy}
-            onClick={() => void onConfirm()}
-            data-testid="handover-confirm"
-          >
-            {quantity === found.remainingQty
-              ? t("pickup.handOverAll", { count: quantity })
-              : t("pickup.handOverPart", { count: quantity })}
-          </Button>
-        </>
-      ) : (
-        <Alert>{t(`pickup.status.${found.status}`)}</Alert>
-      )}
-    </section>
-  );
-}
-
 /** `/pickup`: type a short code or scan a QR, see who and what, hand it over (online or not). */
 export function PickupHandoverRoute() {
   const { t } = useTranslation();
@@ -344,7 +166,10 @@ export function PickupHandoverRoute() {
       }
       const offline = await verifyOffline(usePickupOffline.getState().book, proof);
       if (offline.found) {
-        setFound(fromItem(proof, offline.item, offline.remainingQty));
+        const book = usePickupOffline.getState().book;
+        setFound(
+          fromItem(proof, offline.item, offline.remainingQty, cashDueOffline(book, offline.item)),
+        );
       } else {
         setError(t(`pickup.offlineRefused.${offline.reason}`));
       }

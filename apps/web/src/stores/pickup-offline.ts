@@ -40,7 +40,7 @@ type OfflineState = {
   /** Opens this agent's book (each agent on a shared phone has their own). */
   open: (userId: string) => void;
   download: () => Promise<void>;
-  record: (proof: OfflineProof, item: ManifestItem, quantity: number) => void;
+  record: (proof: OfflineProof, item: ManifestItem, quantity: number, cashAmount?: number) => void;
   /** Sends what waits; answers how many the server applied. Throws when the network fails. */
   sync: () => Promise<number>;
   dismissConflicts: () => void;
@@ -71,7 +71,7 @@ export const usePickupOffline = create<OfflineState>()((set, get) => {
       const manifest = await fetchManifest();
       save({ ...get().book, manifest, downloadedAt: new Date().toISOString() });
     },
-    record: (proof, item, quantity) => {
+    record: (proof, item, quantity, cashAmount) => {
       save(
         recordOffline(
           get().book,
@@ -81,6 +81,7 @@ export const usePickupOffline = create<OfflineState>()((set, get) => {
             quantity,
             occurredAt: new Date().toISOString(),
             proof,
+            ...(cashAmount === undefined ? {} : { cashAmount }),
           },
           item,
         ),

@@ -131,6 +131,38 @@ export async function cashDueAtPickup(
 }
 
 /**
+ * The cash a pickup agent must take at the next handover of each of these shares, by share id:
+ * only shares committed to cash and not yet paid, with something left to pay. The first handover
+ * of a share takes all of it, even when the trader collects in parts.
+ */
+export async function cashToTakeAtHandover(
+  db: DbOrTx,
+  participationIds: readonly string[],
+): Promise<Map<string, { amount: number; currency: TCurrency }>> {
+  const due = new Map<string, { amount: number; currency: TCurrency }>();
+  if (participationIds.length === 0) {
+    return due;
+  }
+  const committed = await db
+    .select({ share: participations })
+    .from(cashCommitments)
+    .innerJoin(participations, eq(participations.id, cashCommitments.participationId))
+    .where(
+      and(
+        inArray(cashCommitments.participationId, [...participationIds]),
+        eq(cashCommitments.status, "committed"),
+      ),
+    );
+  for (const { share } of committed) {
+    const { due: amount, currency } = await owed(db, share);
+    if (amount > 0) {
+      due.set(share.id, { amount, currency });
+    }
+  }
+  return due;
+}
+
+/**
  * Records the cash a pickup agent took at handover (for the pickup flow of fulfilment), in the
  * caller's transaction when given one: a succeeded `cash` payment, the share's paid amount, the
  * ledger move from the group's cash receivable to the pickup point's cash, the commitment

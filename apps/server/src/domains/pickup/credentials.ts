@@ -153,8 +153,14 @@ export function secretsOf(ctx: AppContext, credential: CredentialRow) {
   };
 }
 
-/** What an agent sees of a credential: enough to hand over the right goods to the right person. */
-export function presentCheck(record: CredentialRecord): TPickupCheck {
+/**
+ * What an agent sees of a credential: enough to hand over the right goods to the right person,
+ * and the cash to take first when the share is paid at pickup.
+ */
+export function presentCheck(
+  record: CredentialRecord,
+  cashDue: TPickupCheck["cashDue"] = null,
+): TPickupCheck {
   const { credential, group } = record;
   return {
     credentialId: credential.id,
@@ -167,5 +173,6 @@ export function presentCheck(record: CredentialRecord): TPickupCheck {
     remainingQty: credential.quantity - credential.collectedQty,
     expiresAt: credential.expiresAt.toISOString(),
     pickupPointId: credential.pickupPointId,
+    cashDue,
   };
 }

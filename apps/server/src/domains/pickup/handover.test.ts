@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { TManifest, TMyPickup } from "@cs/contracts";
 import { localMessages, pickupCredentials, supplierOrders } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTrader, buildUser } from "../../../test/factories.ts";
+import { type BuiltUser, buildTrader, buildUser } from "../../../test/factories.ts";
 import {
   buildAcceptedOrder,
   buildDeliveredOrder,
@@ -14,6 +15,8 @@ import { expectLedgerConsistent } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { expectProblem, send } from "../../../test/http.ts";
 import { findGroup } from "../groups/repo.ts";
+import { cashDueAtPickup } from "../payments/cash.ts";
+import { accounts, balance } from "../payments/ledger.ts";
 import { AGENT_FAILURE_LIMIT, CODE_FAILURE_LIMIT, POINT_FAILURE_LIMIT } from "./attempts.ts";
 import { openToken, sealToken } from "./tokens.ts";
 
@@ -381,5 +384,97 @@ describe("handing goods over", () => {
       403,
       "forbidden",
     );
+  });
+});
+
+describe("handing over a share paid in cash at pickup", () => {
+  const sync = (agent: BuiltUser, items: unknown[]) =>
+    send(t, "POST", "/api/v1/pickup/sync", {
+      headers: agent.authorization,
+      body: { deviceId: "depot-tablet", items },
+    });
+
+  it("shows the cash to take, refuses a handover without exactly that, and takes it once", async () => {
+    const order = await buildDeliveredOrder(t, [
+      [4, 0],
+      [6, 0, "cash"],
+    ]);
+    const agent = order.agents[0] as BuiltUser;
+    const online = order.pickups[0] as TMyPickup;
+    const cash = order.pickups[1] as TMyPickup;
+    const share = order.traders[1]?.joined.participation.id as string;
+    const due = await cashDueAtPickup(t.ctx.db, share);
+    expect(due.amount).toBeGreaterThan(0);
+
+    expect((await verify(agent, { code: online.shortCode })).json().cashDue).toBeNull();
+    const check = await verify(agent, { code: cash.shortCode });
+    expect(check.json().cashDue).toEqual({ amount: due.amount, currency: "USD" });
+
+    const code = cash.shortCode;
+    expectProblem(await handover(agent, { code, quantity: 2 }), 400, "cash_amount_mismatch");
+    expectProblem(
+      await handover(agent, { code, quantity: 2, cashAmount: due.amount - 1 }),
+      400,
+      "cash_amount_mismatch",
+    );
+    const [untouched] = await t.ctx.db
+      .select()
+      .from(pickupCredentials)
+      .where(eq(pickupCredentials.id, cash.credentialId));
+    expect(untouched).toMatchObject({ status: "live", collectedQty: 0 });
+    expect(await balance(t.ctx.db, accounts.cashReceivable(order.group.id), "USD")).toBe(
+      due.amount,
+    );
+
+    const first = await handover(agent, { code, quantity: 2, cashAmount: due.amount });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().credential).toMatchObject({ remainingQty: 4, cashDue: null });
+    expect(await cashDueAtPickup(t.ctx.db, share)).toMatchObject({ status: "collected" });
+    expect(await balance(t.ctx.db, accounts.cashReceivable(order.group.id), "USD")).toBe(0);
+    expect(await balance(t.ctx.db, accounts.cash(order.points[0] as string), "USD")).toBe(
+      due.amount,
+    );
+    // The rest of the share: the cash was taken with the first part.
+    expect((await verify(agent, { code })).json().cashDue).toBeNull();
+    const rest = await handover(agent, { code });
+    expect(rest.statusCode, rest.body).toBe(200);
+    expect(rest.json().credential).toMatchObject({ status: "collected", remainingQty: 0 });
+    await expectLedgerConsistent(t);
+  });
+
+  it("offline: the manifest carries the cash due; a synced handover without it is a conflict", async () => {
+    const order = await buildDeliveredOrder(t, [
+      [4, 0],
+      [6, 0, "cash"],
+    ]);
+    const agent = order.agents[0] as BuiltUser;
+    const cash = order.pickups[1] as TMyPickup;
+    const share = order.traders[1]?.joined.participation.id as string;
+    const due = await cashDueAtPickup(t.ctx.db, share);
+    const manifest = await send(t, "GET", "/api/v1/pickup/manifest", {
+      headers: agent.authorization,
+    });
+    const items = manifest.json<TManifest>().items;
+    expect(items.find((i) => i.credentialId === cash.credentialId)?.cashDue).toEqual({
+      amount: due.amount,
+      currency: "USD",
+    });
+    expect(items.find((i) => i.credentialId !== cash.credentialId)?.cashDue).toBeNull();
+
+    const record = (cashAmount?: number) => ({
+      clientId: crypto.randomUUID(),
+      credentialId: cash.credentialId,
+      quantity: 6,
+      occurredAt: new Date().toISOString(),
+      proof: { code: cash.shortCode },
+      ...(cashAmount === undefined ? {} : { cashAmount }),
+    });
+    const missing = await sync(agent, [record()]);
+    expect(missing.json().items[0]).toMatchObject({ result: "conflict", reason: "cash_mismatch" });
+    const taken = await sync(agent, [record(due.amount)]);
+    expect(taken.json().items[0]).toMatchObject({ result: "applied", remainingQty: 0 });
+    expect(await cashDueAtPickup(t.ctx.db, share)).toMatchObject({ status: "collected" });
+    expect(await balance(t.ctx.db, accounts.cashReceivable(order.group.id), "USD")).toBe(0);
+    await expectLedgerConsistent(t);
   });
 });

@@ -8,6 +8,7 @@ import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { completeIfAllCollected } from "../fulfilment/completion.ts";
 import { markShareCollected } from "../groups/fulfilment-states.ts";
+import { cashToTakeAtHandover, recordCashAtPickup } from "../payments/cash.ts";
 import { assertNotLocked, recordFailure } from "./attempts.ts";
 import { presentCheck } from "./credentials.ts";
 import {
@@ -121,14 +122,16 @@ export async function verifyPickup(
   if (refusal) {
     throw refusal;
   }
-  return presentCheck(record);
+  const cash = await cashToTakeAtHandover(ctx.db, [record.credential.participationId]);
+  return presentCheck(record, cash.get(record.credential.participationId) ?? null);
 }
 
 /**
  * Hands over `quantity` units of a credential, in the caller's transaction: one conditional
  * update takes them (so of two agents confirming at once exactly one succeeds), the handover is
- * recorded, the share is `collected` when nothing remains, the order's collected count moves,
- * the group completes if that was the last unit, and the trader is told live.
+ * recorded, the cash of a share paid at pickup is taken (its first handover must carry exactly
+ * what is due), the share is `collected` when nothing remains, the order's collected count
+ * moves, the group completes if that was the last unit, and the trader is told live.
  */
 export async function applyHandover(
   tx: DbOrTx,
@@ -141,8 +144,20 @@ export async function applyHandover(
     clientId?: string;
     deviceId?: string;
     occurredAt?: Date;
+    /** The cash the agent took, minor units, for a share paid at pickup. */
+    cashAmount?: number | undefined;
   },
 ): Promise<{ handoverId: string; credential: CredentialRow } | { refused: AppError }> {
+  // Checked before anything is written: a refusal here leaves the caller's transaction clean.
+  const [due] = await cashDueOf(tx, input.credentialId);
+  if (due && input.cashAmount !== due.amount) {
+    return {
+      refused: new AppError(
+        "cash_amount_mismatch",
+        `Take ${due.amount} (minor units, ${due.currency}) in cash before handing over`,
+      ),
+    };
+  }
   const [credential] = await tx
     .update(pickupCredentials)
     .set({
@@ -172,6 +187,18 @@ export async function applyHandover(
         (current && handoverRefusal(current, input.quantity)) ??
         new AppError("pickup_code_invalid"),
     };
+  }
+  if (due) {
+    await recordCashAtPickup(
+      ctx,
+      {
+        participationId: credential.participationId,
+        agentId: input.agentId,
+        pickupPointId: credential.pickupPointId,
+        amount: due.amount,
+      },
+      tx,
+    );
   }
   const handoverId = newId();
   await tx.insert(pickupHandovers).values({
@@ -213,12 +240,25 @@ export async function applyHandover(
   return { handoverId, credential };
 }
 
+/** The cash due at the next handover of a credential's share: none, or one amount. */
+async function cashDueOf(tx: DbOrTx, credentialId: string) {
+  const [share] = await tx
+    .select({ participationId: pickupCredentials.participationId })
+    .from(pickupCredentials)
+    .where(eq(pickupCredentials.id, credentialId));
+  if (!share) {
+    return [];
+  }
+  return [...(await cashToTakeAtHandover(tx, [share.participationId])).values()];
+}
+
 /** The agent confirms a handover (all that remains unless told a quantity): one transaction. */
 export async function confirmHandover(
   ctx: AppContext,
   actor: Actor,
   proof: Proof,
   quantity: number | undefined,
+  cashAmount?: number,
 ): Promise<{
   handover: { id: string; quantity: number; occurredAt: string };
   credential: TPickupCheck;
@@ -238,6 +278,7 @@ export async function confirmHandover(
       quantity: units,
       source: "online",
       occurredAt,
+      cashAmount,
     });
     if ("refused" in applied) {
       throw applied.refused;

@@ -13,6 +13,7 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { openDispute } from "../fulfilment/disputes.ts";
+import { cashToTakeAtHandover } from "../payments/cash.ts";
 import { secretsOf } from "./credentials.ts";
 import { applyHandover } from "./handover.ts";
 import { agentPickupPoint, type CredentialRow, credentialRecords } from "./repo.ts";
@@ -41,6 +42,10 @@ export async function buildManifest(ctx: AppContext, actor: Actor): Promise<TMan
     ctx.db,
     and(eq(pickupCredentials.pickupPointId, pickupPointId), eq(pickupCredentials.status, "live")),
   );
+  const cash = await cashToTakeAtHandover(
+    ctx.db,
+    records.map((r) => r.credential.participationId),
+  );
   const now = new Date();
   return {
     pickupPointId,
@@ -64,6 +69,7 @@ export async function buildManifest(ctx: AppContext, actor: Actor): Promise<TMan
       expiresAt: credential.expiresAt.toISOString(),
       tokenHash: tokenHash(secretsOf(ctx, credential).token ?? ""),
       codeHash: credential.offlineCodeHash,
+      cashDue: cash.get(credential.participationId) ?? null,
     })),
   };
 }
@@ -102,6 +108,14 @@ const DISPUTE_OF: Record<
   invalid_proof: "invalid_offline_proof",
   wrong_point: "invalid_offline_proof",
   stale: "stale_offline_record",
+  cash_mismatch: "stale_offline_record",
+};
+
+/** Why a synced handover was refused, by the code `applyHandover` refused it with. */
+const REFUSAL_REASONS: Partial<Record<string, Reason>> = {
+  pickup_already_collected: "already_collected",
+  pickup_quantity_exceeded: "quantity_exceeded",
+  cash_amount_mismatch: "cash_mismatch",
 };
 
 /** Keeps a refused offline record (so re-sending it gets the same answer) and flags it to admins. */
@@ -219,14 +233,10 @@ async function syncOne(
         clientId: item.clientId,
         deviceId,
         occurredAt: new Date(item.occurredAt),
+        cashAmount: item.cashAmount,
       });
       if ("refused" in applied) {
-        const reason: Reason =
-          applied.refused.code === "pickup_already_collected"
-            ? "already_collected"
-            : applied.refused.code === "pickup_quantity_exceeded"
-              ? "quantity_exceeded"
-              : "stale";
+        const reason = REFUSAL_REASONS[applied.refused.code] ?? "stale";
         return reject(tx, actor, item, credential, reason, deviceId);
       }
       return {

@@ -151,12 +151,13 @@ export const pickupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request) => {
-      const { quantity, ...proof } = request.body;
+      const { quantity, cashAmount, ...proof } = request.body;
       return confirmHandover(
         ctx,
         requireActor(request),
         "token" in proof ? { token: proof.token } : { code: proof.code },
         quantity,
+        cashAmount,
       );
     },
   );

@@ -80,11 +80,11 @@ export async function verifyOnline(proof: OfflineProof) {
 }
 
 /** `POST /api/v1/pickup/handovers`: hands over `quantity` units (all that remain by default). */
-export async function handOverOnline(proof: OfflineProof, quantity: number) {
+export async function handOverOnline(proof: OfflineProof, quantity: number, cashAmount?: number) {
   return ZHandoverResponse.parse(
     await api<unknown>("/api/v1/pickup/handovers", {
       method: "POST",
-      body: { ...proof, quantity },
+      body: { ...proof, quantity, ...(cashAmount === undefined ? {} : { cashAmount }) },
     }),
   );
 }
@@ -102,6 +102,7 @@ export async function syncHandovers(deviceId: string, pending: readonly QueuedHa
     quantity: h.quantity,
     occurredAt: h.occurredAt,
     proof: h.proof,
+    ...(h.cashAmount === undefined ? {} : { cashAmount: h.cashAmount }),
   }));
   return ZSyncResponse.parse(
     await api<unknown>("/api/v1/pickup/sync", { method: "POST", body: { deviceId, items } }),
