@@ -26,7 +26,8 @@ export const ZOrderDrop = z.object({
   receivedQty: z.number().int().nullable(),
   condition: ZDropCondition.nullable(),
   notes: z.string().nullable(),
-  photoRef: z.string().nullable(),
+  /** The agent's photo of the delivery (fetch it with the access token), if one was taken. */
+  photoUrl: z.string().nullable(),
   receivedAt: z.string().nullable(),
 });
 export type TOrderDrop = z.infer<typeof ZOrderDrop>;

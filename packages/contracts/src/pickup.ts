@@ -104,8 +104,11 @@ export const ZReceiveDelivery = z.strictObject({
   receivedQty: z.number().int().min(0).max(1_000_000),
   condition: z.enum(["good", "damaged", "mixed"]),
   notes: z.string().trim().max(1000).optional(),
-  /** A reference to a photo kept elsewhere (media storage comes later); not an upload. */
-  photoRef: z.string().trim().min(1).max(500).optional(),
+  /** The photo uploaded first (`POST …/photo`), if the agent took one. */
+  photoId: z.uuid().optional(),
+});
+export const ZUploadedPhoto = z.object({
+  photo: z.object({ id: z.string(), contentType: z.string(), byteSize: z.number().int() }),
 });
 export const ZReceiveResult = z.object({
   delivery: ZPickupDelivery,

@@ -39,6 +39,8 @@ function fieldOf(path: string): string {
 type RequestOptions = {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
+  /** A file sent as it is (an image), with its own content type, instead of a JSON body. */
+  upload?: Blob;
   signal?: AbortSignal;
 };
 
@@ -76,9 +78,10 @@ export function refreshSession(): Promise<TSession | null> {
         useSession.getState().signIn(session.accessToken, session.user);
         return session;
       } catch {
-        // Offline or server down: we cannot tell, so treat as signed out for now.
+        // Offline or server down: carry on as the user last signed in on this device (the
+        // next request that reaches the server refreshes for real, or ends the session).
         if (useSession.getState().status === "unknown") {
-          useSession.getState().signOut();
+          useSession.getState().resumeOffline();
         }
         return null;
       } finally {
@@ -101,7 +104,10 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     credentials: "same-origin",
     signal: options.signal ?? null,
   };
-  if (options.body !== undefined) {
+  if (options.upload) {
+    headers["content-type"] = options.upload.type;
+    init.body = options.upload;
+  } else if (options.body !== undefined) {
     headers["content-type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }
@@ -125,14 +131,17 @@ async function readProblem(res: Response): Promise<Partial<TProblem>> {
 }
 
 /**
- * Calls the API: JSON in and out, Bearer token from the session store, one refresh-and-retry when
- * the access token has expired. Throws `ApiError` on any non-2xx answer.
+ * Sends a request with the session's token, and once more after a refresh when the token has
+ * expired, or when the app started offline as the remembered user and holds no token yet.
+ * Throws `ApiError` on any non-2xx answer.
  */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+async function request(path: string, options: RequestOptions): Promise<Response> {
   let res = await send(path, options);
   if (res.status === 401) {
     const problem = await readProblem(res.clone());
-    if (problem.code === "token_expired") {
+    const { status, accessToken } = useSession.getState();
+    const resumed = status === "authenticated" && !accessToken;
+    if (problem.code === "token_expired" || resumed) {
       const session = await refreshSession();
       if (session) {
         res = await send(path, options);
@@ -142,9 +151,24 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (!res.ok) {
     throw new ApiError(res.status, await readProblem(res));
   }
+  return res;
+}
+
+/**
+ * Calls the API: JSON in and out, Bearer token from the session store, one refresh-and-retry when
+ * the access token has expired. Throws `ApiError` on any non-2xx answer.
+ */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await request(path, options);
   if (res.status === 204) {
     return undefined as T;
   }
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Fetches a file the API serves only with the access token (a delivery photo). */
+export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const res = await request(path, signal ? { signal } : {});
+  return res.blob();
 }

@@ -1,5 +1,6 @@
 import type { TUser } from "@cs/contracts";
 import { initI18n, setLanguage, storedLanguage } from "../i18n/index.ts";
+import { useSession } from "../stores/session.ts";
 import { refreshSession } from "./api.ts";
 
 /**
@@ -7,6 +8,13 @@ import { refreshSession } from "./api.ts";
  * wins; otherwise the signed-in user's own language is used.
  */
 export async function restoreSession(): Promise<void> {
+  // Started offline as the remembered user: get a real session as soon as the network is back.
+  window.addEventListener("online", () => {
+    const { status, accessToken } = useSession.getState();
+    if (status === "authenticated" && !accessToken) {
+      void refreshSession();
+    }
+  });
   const session = await refreshSession();
   await initI18n();
   if (session && !storedLanguage()) {

@@ -2,6 +2,7 @@ import type { TDispute, TResolveDispute } from "@cs/contracts";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../components/alert.tsx";
+import { AuthImage } from "../components/auth-image.tsx";
 import { Button } from "../components/button.tsx";
 import { ChoiceGroup, RadioChip } from "../components/chip.tsx";
 import { Page } from "../components/page.tsx";
@@ -31,6 +32,14 @@ function DisputeCard({ dispute }: { dispute: TDispute }) {
         <pre className="overflow-x-auto rounded-lg bg-stone-100 p-2 text-xs whitespace-pre-wrap">
           {JSON.stringify(dispute.details, null, 1)}
         </pre>
+        {dispute.orderId && typeof dispute.details.photoId === "string" ? (
+          <AuthImage
+            src={`/api/v1/orders/${dispute.orderId}/photos/${dispute.details.photoId}`}
+            alt={t("pickup.deliveries.photo")}
+            className="max-h-56 w-full rounded-lg object-cover"
+            testId="dispute-photo"
+          />
+        ) : null}
         {dispute.resolution ? (
           <p className="font-semibold">
             {t(`manage.disputes.resolution.${dispute.resolution}`)}

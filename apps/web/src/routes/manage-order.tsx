@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { Alert } from "../components/alert.tsx";
+import { AuthImage } from "../components/auth-image.tsx";
 import { Button } from "../components/button.tsx";
 import { ArrowLeftIcon } from "../components/icons.tsx";
 import { Page } from "../components/page.tsx";
@@ -212,6 +213,16 @@ export function ManageOrderRoute() {
               <p className="font-semibold">
                 {t(`manage.orders.dropStatus.${drop.status}`, { count: drop.receivedQty ?? 0 })}
               </p>
+              {drop.condition ? <p>{t(`pickup.deliveries.conditions.${drop.condition}`)}</p> : null}
+              {drop.notes ? <p className="text-stone-700">{drop.notes}</p> : null}
+              {drop.photoUrl ? (
+                <AuthImage
+                  src={drop.photoUrl}
+                  alt={t("pickup.deliveries.photo")}
+                  className="mt-2 max-h-56 w-full rounded-lg object-cover"
+                  testId="drop-photo"
+                />
+              ) : null}
             </li>
           ))}
         </ul>

@@ -1,5 +1,5 @@
 import { DROP_CONDITIONS } from "@cs/contracts";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "../components/alert.tsx";
 import { Button } from "../components/button.tsx";
@@ -10,10 +10,26 @@ import { QuantityStepper } from "../components/quantity-stepper.tsx";
 import { TextAreaField } from "../components/textarea-field.tsx";
 import { usePickupDeliveries, useReceiveDelivery } from "../hooks/api/pickup.ts";
 import { errorMessage } from "../lib/errors.ts";
+import { shrinkPhoto } from "../lib/images.ts";
 import { formatHarareTime } from "../lib/server-clock.ts";
 
 type Delivery = NonNullable<ReturnType<typeof usePickupDeliveries>["data"]>[number];
 type Condition = (typeof DROP_CONDITIONS)[number];
+
+/** A URL showing the blob while it is chosen, released when it changes. */
+function useObjectUrl(blob: Blob | null): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!blob) {
+      setUrl(null);
+      return;
+    }
+    const next = URL.createObjectURL(blob);
+    setUrl(next);
+    return () => URL.revokeObjectURL(next);
+  }, [blob]);
+  return url;
+}
 
 /** The quality check: how many arrived, in what state, anything to note. */
 function ReceiveForm({ delivery }: { delivery: Delivery }) {
@@ -22,6 +38,8 @@ function ReceiveForm({ delivery }: { delivery: Delivery }) {
   const [receivedQty, setReceivedQty] = useState(delivery.quantity);
   const [condition, setCondition] = useState<Condition>("good");
   const [notes, setNotes] = useState("");
+  const [photo, setPhoto] = useState<Blob | null>(null);
+  const preview = useObjectUrl(photo);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,6 +47,7 @@ function ReceiveForm({ delivery }: { delivery: Delivery }) {
       orderId: delivery.orderId,
       receivedQty,
       condition,
+      photo,
       ...(notes.trim() ? { notes: notes.trim() } : {}),
     });
   }
@@ -77,6 +96,28 @@ function ReceiveForm({ delivery }: { delivery: Delivery }) {
         value={notes}
         onChange={(event) => setNotes(event.target.value)}
       />
+      <label className="flex flex-col gap-2 text-[15px] font-semibold text-stone-900">
+        {t("pickup.deliveries.photo")}
+        <input
+          type="file"
+          accept="image/*"
+          capture="environment"
+          className="text-[15px] font-normal file:mr-3 file:min-h-11 file:rounded-xl file:border-0 file:bg-white file:px-4 file:font-semibold file:ring-1 file:ring-stone-300"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            void (file ? shrinkPhoto(file) : Promise.resolve(null)).then(setPhoto);
+          }}
+          data-testid="receive-photo"
+        />
+      </label>
+      {preview ? (
+        <img
+          src={preview}
+          alt={t("pickup.deliveries.photo")}
+          className="max-h-48 w-full rounded-xl object-cover"
+          data-testid="receive-photo-preview"
+        />
+      ) : null}
       {receivedQty < delivery.quantity ? (
         <Alert tone="info">{t("pickup.deliveries.shortWarning")}</Alert>
       ) : null}

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  customType,
   index,
   integer,
   jsonb,
@@ -54,4 +55,32 @@ export const localMessages = pgTable(
     index("local_messages_recipient_idx").on(t.recipient, t.createdAt),
     uniqueIndex("local_messages_idempotency_key").on(t.idempotencyKey),
   ],
+);
+
+/** Raw bytes: `bytea` in PostgreSQL, a Node Buffer in the app. */
+const bytes = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * Media storage: uploaded images (a delivery's photo, later chat images), kept in the database so
+ * that every instance and every backup has them. Each belongs to what it was uploaded for.
+ */
+export const mediaObjects = pgTable(
+  "media_objects",
+  {
+    id: uuid("id").primaryKey(),
+    /** What it is for, e.g. `delivery_photo`; decides who may see it. */
+    purpose: text("purpose").notNull(),
+    /** The object it belongs to (for a delivery photo: the supplier order). */
+    subjectId: uuid("subject_id").notNull(),
+    contentType: text("content_type").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    sha256: text("sha256").notNull(),
+    data: bytes("data").notNull(),
+    uploadedBy: uuid("uploaded_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("media_objects_subject_idx").on(t.subjectId)],
 );

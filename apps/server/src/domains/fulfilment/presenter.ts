@@ -1,6 +1,9 @@
 import type { TDispute, TSupplierOrder } from "@cs/contracts";
 import type { DisputeRow, OrderRecord } from "./repo.ts";
 
+/** What a delivery photo is stored as in media storage: it belongs to the supplier order. */
+export const DELIVERY_PHOTO = "delivery_photo";
+
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /** Invoice numbers as people read them: `CS-000042`. */
@@ -57,7 +60,7 @@ export function presentOrder(record: OrderRecord, viewer: { manages: boolean }):
         receivedQty: drop.receivedQty,
         condition: drop.condition,
         notes: drop.notes,
-        photoRef: drop.photoRef,
+        photoUrl: drop.photoRef ? `/api/v1/orders/${order.id}/photos/${drop.photoRef}` : null,
         receivedAt: iso(drop.receivedAt),
       };
     }),

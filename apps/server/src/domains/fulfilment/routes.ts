@@ -15,11 +15,12 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { findMedia } from "../../platform/media.ts";
 import { renderInvoicePdf } from "./invoices.ts";
 import { acceptOrder, dispatchOrder, markOrderDelivered, rejectOrder } from "./orders.ts";
 import { listPayables } from "./payables.ts";
 import { canManageOrder, visibleSupplierIds } from "./policy.ts";
-import { invoiceNumber, presentOrder } from "./presenter.ts";
+import { DELIVERY_PHOTO, invoiceNumber, presentOrder } from "./presenter.ts";
 import { findOrderRecord, listOrderRecords } from "./repo.ts";
 
 const ZId = z.object({ id: z.uuid() });
@@ -193,6 +194,40 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           `attachment; filename="${invoiceNumber(invoice.number)}.pdf"`,
         )
         .send(pdf);
+    },
+  );
+
+  app.get(
+    "/orders/:id/photos/:photoId",
+    {
+      config: { permission: "orders:photos" },
+      schema: {
+        tags,
+        security,
+        summary: "A pickup agent's photo of the order's delivery (its managers, and the agent)",
+        params: ZId.extend({ photoId: z.uuid() }),
+        produces: ["image/jpeg", "image/png", "image/webp"],
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const [record, photo] = await Promise.all([
+        findOrderRecord(ctx.db, request.params.id),
+        findMedia(ctx.db, request.params.photoId),
+      ]);
+      const visible =
+        record &&
+        photo?.purpose === DELIVERY_PHOTO &&
+        photo.subjectId === record.order.id &&
+        (photo.uploadedBy === actor.id || (await canManageOrder(ctx.db, actor, record.order)));
+      if (!visible || !photo) {
+        throw new AppError("not_found", "No such photo");
+      }
+      return reply
+        .type(photo.contentType)
+        .header("cache-control", "private, max-age=86400, immutable")
+        .header("x-content-type-options", "nosniff")
+        .send(photo.data);
     },
   );
 

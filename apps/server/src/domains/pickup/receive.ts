@@ -5,13 +5,59 @@ import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { findMedia, type StoredMedia, storeImage } from "../../platform/media.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { settleIfAllReceived } from "../fulfilment/completion.ts";
 import { addCollectable, openDispute } from "../fulfilment/disputes.ts";
+import { DELIVERY_PHOTO } from "../fulfilment/presenter.ts";
 import { lockOrder } from "../fulfilment/repo.ts";
 import { sharesAwaitingGoods } from "../groups/fulfilment-states.ts";
 import { issueCredentials } from "./credentials.ts";
 import { agentPickupPoint } from "./repo.ts";
+
+/**
+ * Keeps the agent's photo of a delivery their point has still to check in (the quality check
+ * sends its id). Only an agent of a point the order delivers to may upload one.
+ */
+export async function uploadDeliveryPhoto(
+  ctx: AppContext,
+  actor: Actor,
+  orderId: string,
+  upload: { contentType: string | undefined; body: unknown },
+): Promise<StoredMedia> {
+  const pickupPointId = await agentPickupPoint(ctx.db, actor.id);
+  const [drop] = await ctx.db
+    .select({ status: orderDrops.status })
+    .from(orderDrops)
+    .where(and(eq(orderDrops.orderId, orderId), eq(orderDrops.pickupPointId, pickupPointId)));
+  if (!drop) {
+    throw new AppError("not_found", "No such delivery at your pickup point");
+  }
+  if (drop.status !== "pending") {
+    throw new AppError("delivery_already_received");
+  }
+  return storeImage(ctx.db, {
+    purpose: DELIVERY_PHOTO,
+    subjectId: orderId,
+    uploadedBy: actor.id,
+    declaredType: upload.contentType,
+    data: upload.body,
+  });
+}
+
+/** The photo named by a check-in: this agent's, of this order, or refused. */
+async function deliveryPhoto(ctx: AppContext, actor: Actor, orderId: string, photoId: string) {
+  const photo = await findMedia(ctx.db, photoId);
+  if (
+    !photo ||
+    photo.purpose !== DELIVERY_PHOTO ||
+    photo.subjectId !== orderId ||
+    photo.uploadedBy !== actor.id
+  ) {
+    throw new AppError("unknown_reference", "No such photo of this delivery; upload it first");
+  }
+  return photo.id;
+}
 
 /**
  * The agent checks in their pickup point's part of an order with a quality check. In full: the
@@ -27,6 +73,7 @@ export async function receiveDelivery(
   requestId: string,
 ): Promise<{ issued: number; disputeId: string | null }> {
   const pickupPointId = await agentPickupPoint(ctx.db, actor.id);
+  const photoId = input.photoId ? await deliveryPhoto(ctx, actor, orderId, input.photoId) : null;
   return ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     const [drop] = order
@@ -53,7 +100,7 @@ export async function receiveDelivery(
         receivedQty: input.receivedQty,
         condition: input.condition,
         notes: input.notes ?? null,
-        photoRef: input.photoRef ?? null,
+        photoRef: photoId,
         receivedBy: actor.id,
         receivedAt: sql`now()`,
       })
@@ -77,7 +124,7 @@ export async function receiveDelivery(
           received: input.receivedQty,
           condition: input.condition,
           notes: input.notes ?? null,
-          photoRef: input.photoRef ?? null,
+          photoId,
         },
       });
       await enqueue(tx, "pickup.short_delivery", { disputeId });

@@ -11,16 +11,18 @@ import {
   ZReceiveResult,
   ZSyncRequest,
   ZSyncResponse,
+  ZUploadedPhoto,
 } from "@cs/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { acceptImageBodies, IMAGE_TYPES, MEDIA_MAX_BYTES } from "../../platform/media.ts";
 import { findPickupPoint } from "../catalog/repo.ts";
 import { confirmHandover, verifyPickup } from "./handover.ts";
 import { buildManifest, syncOfflineHandovers } from "./offline.ts";
-import { receiveDelivery } from "./receive.ts";
+import { receiveDelivery, uploadDeliveryPhoto } from "./receive.ts";
 import { agentPickupPoint } from "./repo.ts";
 import { listDeliveries, listMyPickups } from "./views.ts";
 
@@ -88,6 +90,33 @@ export const pickupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     async (request) => ({
       items: await listDeliveries(ctx.db, await agentPickupPoint(ctx.db, requireActor(request).id)),
     }),
+  );
+
+  acceptImageBodies(app);
+  app.post(
+    "/pickup/deliveries/:orderId/photo",
+    {
+      config: { permission: "pickup:agent" },
+      bodyLimit: MEDIA_MAX_BYTES,
+      schema: {
+        tags,
+        security,
+        summary:
+          "Upload a photo of a delivery before checking it in (the image itself: JPEG, PNG or WebP, at most 2 MiB)",
+        params: ZOrderId,
+        consumes: [...IMAGE_TYPES],
+        response: { 201: ZUploadedPhoto },
+      },
+    },
+    async (request, reply) => {
+      const photo = await uploadDeliveryPhoto(ctx, requireActor(request), request.params.orderId, {
+        contentType: request.headers["content-type"],
+        body: request.body,
+      });
+      return reply.code(201).send({
+        photo: { id: photo.id, contentType: photo.contentType, byteSize: photo.byteSize },
+      });
+    },
   );
 
   app.post(

@@ -43,6 +43,14 @@ export const PERMISSIONS = {
   "admin:ledger:read": ["admin"],
   /** Supplier orders, invoices and payables of the actor's own supplier (admins: every supplier). */
   "orders:manage": ["supplier:owner", "supplier:manager", "admin:superadmin", "admin:moderator"],
+  /** Photos of deliveries: the order's managers, and the agent who took them. */
+  "orders:photos": [
+    "supplier:owner",
+    "supplier:manager",
+    "admin:superadmin",
+    "admin:moderator",
+    "pickup_agent",
+  ],
   /** The pickup agent's work at their own pickup point: deliveries, scans, handovers, offline. */
   "pickup:agent": ["pickup_agent"],
   /** A trader's own pickup credentials. */

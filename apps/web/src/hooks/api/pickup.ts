@@ -8,6 +8,7 @@ import {
   ZPickupPointAssignment,
   ZReceiveResult,
   ZSyncResponse,
+  ZUploadedPhoto,
 } from "@cs/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
@@ -61,13 +62,27 @@ export function usePickupDeliveries() {
 export function useReceiveDelivery() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ orderId, ...body }: TReceiveDelivery & { orderId: string }) =>
-      ZReceiveResult.parse(
+    mutationFn: async ({
+      orderId,
+      photo,
+      ...check
+    }: Omit<TReceiveDelivery, "photoId"> & { orderId: string; photo?: Blob | null }) => {
+      // The photo goes first, on its own (the check-in names it): a retry re-sends both.
+      const photoId = photo
+        ? ZUploadedPhoto.parse(
+            await api<unknown>(`/api/v1/pickup/deliveries/${orderId}/photo`, {
+              method: "POST",
+              upload: photo,
+            }),
+          ).photo.id
+        : undefined;
+      return ZReceiveResult.parse(
         await api<unknown>(`/api/v1/pickup/deliveries/${orderId}/receive`, {
           method: "POST",
-          body,
+          body: { ...check, ...(photoId ? { photoId } : {}) },
         }),
-      ),
+      );
+    },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: pickupKeys.all }),
   });
 }
