@@ -4,6 +4,7 @@ export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./fulfilment.ts";
 export * from "./groups.ts";
+export * from "./ledger.ts";
 export * from "./meta.ts";
 export * from "./money.ts";
 export * from "./payments.ts";

@@ -6,6 +6,8 @@ import {
   ZReconciliationRun,
   ZResolveMismatch,
   ZRunReconciliation,
+  ZTrialBalance,
+  ZTrialBalanceQuery,
 } from "@cs/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -14,15 +16,32 @@ import type { AppContext } from "../../platform/context.ts";
 import { reconcileNow } from "./reconciliation.ts";
 import { listMismatches, listRuns, presentRun, resolveMismatch } from "./reconciliation-views.ts";
 import { importStatement } from "./statement.ts";
+import { trialBalance } from "./trial-balance.ts";
 
 const tags = ["reconciliation"];
 const security = [{ bearer: [] }];
 
-/** Reconciliation for admins: runs, statements, and the findings to look into. */
+/** Reconciliation for admins: the trial balance, runs, statements, and the findings to look into. */
 export const reconciliationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app,
   { ctx },
 ) => {
+  app.get(
+    "/admin/ledger/trial-balance",
+    {
+      config: { permission: "admin:ledger:read" },
+      schema: {
+        tags,
+        security,
+        summary:
+          "Trial balance: debits and credits per currency, unbalanced entries (must be 0), balances by kind of account",
+        querystring: ZTrialBalanceQuery,
+        response: { 200: ZTrialBalance },
+      },
+    },
+    async (request) => trialBalance(ctx.db, request.query.groupId),
+  );
+
   app.get(
     "/admin/reconciliation/mismatches",
     {
