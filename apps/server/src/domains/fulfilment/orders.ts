@@ -9,6 +9,7 @@ import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { cancelFundedGroup, moveGroup, sharesAwaitingGoods } from "../groups/fulfilment-states.ts";
 import { lockGroup } from "../groups/repo.ts";
+import { settledAmount } from "../groups/tiers.ts";
 import { commission } from "../payments/ledger.ts";
 import { reverseFunding } from "../payments/settlement.ts";
 import { fulfilmentMessage, newOrderMessage } from "./messages.ts";
@@ -41,8 +42,13 @@ export async function createOrderForGroup(
       return null;
     }
     const quantity = shares.reduce((sum, s) => sum + s.quantity, 0);
-    // What the traders have in after the tier adjustment: exactly what funding moved.
-    const gross = shares.reduce((sum, s) => sum + s.amountPaid - s.amountRefunded, 0);
+    // What the traders owe at the final tier, exactly what funding moved to the supplier: money
+    // in now, and the cash that shares paid at pickup will bring (not yet in `amountPaid`).
+    const finalPrice = group.finalUnitPrice ?? group.currentUnitPrice;
+    const gross = shares.reduce(
+      (sum, s) => sum + settledAmount(s.quantity, s.unitPricePaid ?? finalPrice, finalPrice),
+      0,
+    );
     const id = newId();
     await tx.insert(supplierOrders).values({
       id,
@@ -51,7 +57,7 @@ export async function createOrderForGroup(
       status: "pending",
       currency: group.currency,
       quantity,
-      unitPrice: group.finalUnitPrice ?? group.currentUnitPrice,
+      unitPrice: finalPrice,
       gross,
       commission: commission(gross, ctx.config.commissionBps),
       participantCount: shares.length,

@@ -405,6 +405,12 @@ describe("handing over a share paid in cash at pickup", () => {
     const share = order.traders[1]?.joined.participation.id as string;
     const due = await cashDueAtPickup(t.ctx.db, share);
     expect(due.amount).toBeGreaterThan(0);
+    // The order asks the supplier for all ten units at the final 9.20, the cash share's too.
+    const [ordered] = await t.ctx.db
+      .select()
+      .from(supplierOrders)
+      .where(eq(supplierOrders.id, order.orderId));
+    expect(ordered).toMatchObject({ gross: 9200, commission: 920, unitPrice: 920 });
 
     expect((await verify(agent, { code: online.shortCode })).json().cashDue).toBeNull();
     const check = await verify(agent, { code: cash.shortCode });
