@@ -8,6 +8,7 @@ import {
   type ApiTrader,
   callApi,
   ensureWebBuilt,
+  giveRefreshCookie,
   launchBrowser,
   loginToken,
   type RunningServer,
@@ -50,16 +51,7 @@ describe.skipIf(!process.env.CS_E2E)("traders buy together in a group", () => {
       registerTraderViaApi(server.baseUrl, "Chipo Ndlovu"),
     ]);
     // Trader B arrives already signed in: the refresh cookie the API gave them, in their browser.
-    await contextB.addCookies([
-      {
-        name: "cs_refresh",
-        value: traderB.refreshCookie,
-        domain: "127.0.0.1",
-        path: "/api/v1/auth",
-        httpOnly: true,
-        sameSite: "Strict",
-      },
-    ]);
+    await giveRefreshCookie(server.baseUrl, contextB, traderB.refreshCookie);
     pageA = await contextA.newPage();
     pageB = await contextB.newPage();
     for (const [name, page] of [

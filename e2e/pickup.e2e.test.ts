@@ -8,6 +8,7 @@ import {
   launchBrowser,
   type RunningServer,
   SCREENSHOTS,
+  signInBrowser,
   startServer,
 } from "./support.ts";
 
@@ -25,34 +26,6 @@ type MyPickup = {
   shortCode: string | null;
 };
 
-/** Logs in through the API and hands the refresh cookie to the browser: it arrives signed in. */
-async function signIn(baseUrl: string, context: BrowserContext, phone: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ phone, password: DEMO_PASSWORD }),
-  });
-  const body = (await res.json()) as { accessToken: string };
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => /^cs_refresh=([^;]+)/.exec(c)?.[1])
-    .find(Boolean);
-  if (!res.ok || !cookie) {
-    throw new Error(`login ${phone}: ${res.status}`);
-  }
-  await context.addCookies([
-    {
-      name: "cs_refresh",
-      value: cookie,
-      domain: "127.0.0.1",
-      path: "/api/v1/auth",
-      httpOnly: true,
-      sameSite: "Strict",
-    },
-  ]);
-  return body.accessToken;
-}
-
 // Runs only through e2e/vitest.config.ts (npm run test:e2e), which sets CS_E2E.
 describe.skipIf(!process.env.CS_E2E)("a pickup agent hands over goods", () => {
   let server: RunningServer;
@@ -68,8 +41,8 @@ describe.skipIf(!process.env.CS_E2E)("a pickup agent hands over goods", () => {
     server = await startServer();
     [agentContext, traderContext] = await Promise.all([launchBrowser(), launchBrowser()]);
     const [agentToken, traderToken] = await Promise.all([
-      signIn(server.baseUrl, agentContext, DEMO_AGENT),
-      signIn(server.baseUrl, traderContext, DEMO_TRADER),
+      signInBrowser(server.baseUrl, agentContext, DEMO_AGENT, DEMO_PASSWORD),
+      signInBrowser(server.baseUrl, traderContext, DEMO_TRADER, DEMO_PASSWORD),
     ]);
     const point = await callApi<{ pickupPoint: { id: string } }>(server.baseUrl, "/pickup/point", {
       token: agentToken,

@@ -1,9 +1,10 @@
 import { type ChildProcess, execSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
+import encodeQR from "qr";
 
 export const REPO_ROOT = new URL("..", import.meta.url).pathname;
 export const SCREENSHOTS = join(REPO_ROOT, "e2e", "screenshots");
@@ -99,8 +100,11 @@ export async function startServer(): Promise<RunningServer> {
   throw new Error(`server not ready within 90 s:\n${output}`);
 }
 
-/** Debian's Chromium through playwright-core, phone-sized, in a fresh profile. */
-export function launchBrowser(): Promise<BrowserContext> {
+/**
+ * Debian's Chromium through playwright-core, phone-sized, in a fresh profile. `extraArgs` add
+ * Chromium switches (a fake camera, say).
+ */
+export function launchBrowser(extraArgs: string[] = []): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-e2e-chromium-")), {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -114,8 +118,91 @@ export function launchBrowser(): Promise<BrowserContext> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
+}
+
+/**
+ * A camera that films `text` as a QR code: writes a short Y4M video of it (black modules on
+ * white, with the quiet zone, centred in 640 × 480) and answers the Chromium switches that make
+ * it the camera every `getUserMedia` gets, without a permission prompt.
+ */
+export function qrCamera(text: string): string[] {
+  const modules = encodeQR(text, "raw", { ecc: "medium" });
+  const width = 640;
+  const height = 480;
+  const scale = Math.floor(440 / (modules.length + 8));
+  const side = (modules.length + 8) * scale;
+  const left = Math.floor((width - side) / 2);
+  const top = Math.floor((height - side) / 2);
+  const luma = Buffer.alloc(width * height, 0xff);
+  modules.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (!dark) {
+        return;
+      }
+      for (let dy = 0; dy < scale; dy++) {
+        const offset = (top + (y + 4) * scale + dy) * width + left + (x + 4) * scale;
+        luma.fill(0, offset, offset + scale);
+      }
+    });
+  });
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 0x80);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  const path = join(mkdtempSync(join(tmpdir(), "cs-e2e-camera-")), "qr.y4m");
+  writeFileSync(path, Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]));
+  return [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    `--use-file-for-fake-video-capture=${path}`,
+  ];
+}
+
+/**
+ * Signs `phone` in through the API and hands the refresh cookie to the browser context, so that
+ * its pages arrive signed in. Answers the access token, for set-up calls.
+ */
+export async function signInBrowser(
+  baseUrl: string,
+  context: BrowserContext,
+  phone: string,
+  password: string,
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ phone, password }),
+  });
+  const body = (await res.json()) as { accessToken: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => /^cs_refresh=([^;]+)/.exec(c)?.[1])
+    .find(Boolean);
+  if (!res.ok || !cookie) {
+    throw new Error(`login ${phone}: ${res.status}`);
+  }
+  await giveRefreshCookie(baseUrl, context, cookie);
+  return body.accessToken;
+}
+
+/** Puts a session's refresh cookie in a browser context, as a sign-in would have. */
+export async function giveRefreshCookie(
+  baseUrl: string,
+  context: BrowserContext,
+  cookie: string,
+): Promise<void> {
+  await context.addCookies([
+    {
+      name: "cs_refresh",
+      value: cookie,
+      domain: new URL(baseUrl).hostname,
+      path: "/api/v1/auth",
+      httpOnly: true,
+      sameSite: "Strict",
+    },
+  ]);
 }
 
 type OutboxMessage = { channel: string; recipient: string; body: string; createdAt: string };
