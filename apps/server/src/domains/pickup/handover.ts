@@ -138,6 +138,8 @@ export async function applyHandover(
   ctx: AppContext,
   input: {
     credentialId: string;
+    /** The credential's share (the caller has it: one read less on the hot path). */
+    participationId: string;
     agentId: string;
     quantity: number;
     source: "online" | "offline";
@@ -149,7 +151,7 @@ export async function applyHandover(
   },
 ): Promise<{ handoverId: string; credential: CredentialRow } | { refused: AppError }> {
   // Checked before anything is written: a refusal here leaves the caller's transaction clean.
-  const [due] = await cashDueOf(tx, input.credentialId);
+  const [due] = (await cashToTakeAtHandover(tx, [input.participationId])).values();
   if (due && input.cashAmount !== due.amount) {
     return {
       refused: new AppError(
@@ -240,18 +242,6 @@ export async function applyHandover(
   return { handoverId, credential };
 }
 
-/** The cash due at the next handover of a credential's share: none, or one amount. */
-async function cashDueOf(tx: DbOrTx, credentialId: string) {
-  const [share] = await tx
-    .select({ participationId: pickupCredentials.participationId })
-    .from(pickupCredentials)
-    .where(eq(pickupCredentials.id, credentialId));
-  if (!share) {
-    return [];
-  }
-  return [...(await cashToTakeAtHandover(tx, [share.participationId])).values()];
-}
-
 /** The agent confirms a handover (all that remains unless told a quantity): one transaction. */
 export async function confirmHandover(
   ctx: AppContext,
@@ -274,6 +264,7 @@ export async function confirmHandover(
   const result = await ctx.db.transaction(async (tx) => {
     const applied = await applyHandover(tx, ctx, {
       credentialId: found.id,
+      participationId: found.participationId,
       agentId: actor.id,
       quantity: units,
       source: "online",

@@ -227,6 +227,7 @@ async function syncOne(
       }
       const applied = await applyHandover(tx, ctx, {
         credentialId: credential.id,
+        participationId: credential.participationId,
         agentId: actor.id,
         quantity: item.quantity,
         source: "offline",
