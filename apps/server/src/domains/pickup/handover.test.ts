@@ -393,17 +393,25 @@ describe("handing over a share paid in cash at pickup", () => {
       headers: agent.authorization,
       body: { deviceId: "depot-tablet", items },
     });
-
-  it("shows the cash to take, refuses a handover without exactly that, and takes it once", async () => {
+  /** A delivered order at one point: 4 units paid online, then 6 paid at pickup. */
+  async function cashOrder() {
     const order = await buildDeliveredOrder(t, [
       [4, 0],
       [6, 0, "cash"],
     ]);
-    const agent = order.agents[0] as BuiltUser;
-    const online = order.pickups[0] as TMyPickup;
-    const cash = order.pickups[1] as TMyPickup;
     const share = order.traders[1]?.joined.participation.id as string;
-    const due = await cashDueAtPickup(t.ctx.db, share);
+    return {
+      order,
+      agent: order.agents[0] as BuiltUser,
+      online: order.pickups[0] as TMyPickup,
+      cash: order.pickups[1] as TMyPickup,
+      share,
+      due: await cashDueAtPickup(t.ctx.db, share),
+    };
+  }
+
+  it("shows the cash to take, refuses a handover without exactly that, and takes it once", async () => {
+    const { order, agent, online, cash, share, due } = await cashOrder();
     expect(due.amount).toBeGreaterThan(0);
     // The order asks the supplier for all ten units at the final 9.20, the cash share's too.
     const [ordered] = await t.ctx.db
@@ -449,14 +457,7 @@ describe("handing over a share paid in cash at pickup", () => {
   });
 
   it("offline: the manifest carries the cash due; a synced handover without it is a conflict", async () => {
-    const order = await buildDeliveredOrder(t, [
-      [4, 0],
-      [6, 0, "cash"],
-    ]);
-    const agent = order.agents[0] as BuiltUser;
-    const cash = order.pickups[1] as TMyPickup;
-    const share = order.traders[1]?.joined.participation.id as string;
-    const due = await cashDueAtPickup(t.ctx.db, share);
+    const { order, agent, cash, share, due } = await cashOrder();
     const manifest = await send(t, "GET", "/api/v1/pickup/manifest", {
       headers: agent.authorization,
     });
