@@ -1,6 +1,6 @@
 import type { TGroup } from "@cs/contracts";
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { invalidateShares, useRetryPayment } from "../hooks/api/groups.ts";
@@ -42,6 +42,11 @@ export function PaymentReturn({ group, paymentId, onDismiss }: PaymentReturnProp
   const [now, setNow] = useState(() => Date.now());
   const payment = usePayment(paymentId, since);
   const check = useCheckPayment(paymentId);
+  const sectionRef = useRef<HTMLElement>(null);
+  // The join button sits low on the page: bring the payment's state into view when it opens.
+  useEffect(() => {
+    sectionRef.current?.scrollIntoView({ block: "start" });
+  }, []);
   const retry = useRetryPayment(group.id);
   const { redirecting, goToCheckout } = useCheckoutRedirect();
   const status = payment.data?.status;
@@ -235,6 +240,7 @@ export function PaymentReturn({ group, paymentId, onDismiss }: PaymentReturnProp
 
   return (
     <section
+      ref={sectionRef}
       className="flex flex-col gap-3 rounded-2xl bg-white p-4 shadow-sm ring-1 ring-stone-300"
       data-testid="payment-status"
       data-state={state}
