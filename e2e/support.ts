@@ -33,9 +33,9 @@ export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output
 /**
  * Starts the real server on a free port with a fresh data directory (first start migrates and
  * seeds demo data) and waits for `/ready`. `E2E_BASE_URL` points the tests at a server already
- * running instead.
+ * running instead. `env` adds to the server's environment (e.g. PAYMENT_FAKES=true).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const external = process.env.E2E_BASE_URL;
   if (external) {
     return { baseUrl: external.replace(/\/$/, ""), stop: async () => {}, output: () => "" };
@@ -60,6 +60,7 @@ export async function startServer(): Promise<RunningServer> {
         // Every browser of a journey comes from 127.0.0.1: one real user's per-IP limit would
         // throttle the whole cast (the admin's pages were answered 429 once the journeys grew).
         RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? "5000",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

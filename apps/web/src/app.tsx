@@ -78,6 +78,14 @@ const MyGroupsRoute = lazyNamed(
   () => import("./routes/my-groups.tsx"),
   (m) => m.MyGroupsRoute,
 );
+const PaymentHistoryRoute = lazyNamed(
+  () => import("./routes/payments.tsx"),
+  (m) => m.PaymentHistoryRoute,
+);
+const ReceiptRoute = lazyNamed(
+  () => import("./routes/payments.tsx"),
+  (m) => m.ReceiptRoute,
+);
 const MyPickupsRoute = lazyNamed(
   () => import("./routes/my-pickups.tsx"),
   (m) => m.MyPickupsRoute,
@@ -180,6 +188,8 @@ export function App() {
               <Route path="dashboard" element={<DashboardRoute />} />
               <Route path="my-groups" element={<MyGroupsRoute />} />
               <Route path="my-pickups" element={<MyPickupsRoute />} />
+              <Route path="payments" element={<PaymentHistoryRoute />} />
+              <Route path="payments/:id/receipt" element={<ReceiptRoute />} />
               <Route path="pickup" element={<PickupLayout />}>
                 <Route index element={<PickupHandoverRoute />} />
                 <Route path="deliveries" element={<PickupDeliveriesRoute />} />

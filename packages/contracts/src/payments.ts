@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { ZCurrency } from "./common.ts";
-import { PAYMENT_PURPOSES, ZCheckoutMethod, ZPaymentCore, ZRefund } from "./groups.ts";
+import {
+  MOBILE_MONEY_METHODS,
+  PAYMENT_PURPOSES,
+  ZCheckoutMethod,
+  ZPaymentCore,
+  ZRefund,
+} from "./groups.ts";
 
 /** One page of a cursor-paginated list. */
 function cursorPage<T extends z.ZodType>(item: T) {
@@ -226,3 +232,33 @@ export const ZCashCount = z.strictObject({
   countedAmount: z.number().int().min(0).max(100_000_000_000),
   note: z.string().trim().max(500).optional(),
 });
+
+// ---- How a group's currency can be paid ---------------------------------------------------
+
+export const ZPaymentMethodsQuery = z.strictObject({ currency: ZCurrency });
+
+export const ZOfferedMethod = z.object({
+  method: ZCheckoutMethod,
+  /** Who takes it (`cash`: the pickup agent at handover). */
+  provider: z.string(),
+  /** True: the trader approves a prompt on their handset (EcoCash/OneMoney express checkout). */
+  express: z.boolean(),
+});
+export type TOfferedMethod = z.infer<typeof ZOfferedMethod>;
+
+/**
+ * The methods a trader may choose for a share in this currency, in the order to show them.
+ * `cash` is offered when its deposit rule can be met: no deposit, or a mobile-money wallet to
+ * pay the deposit by (`depositMethods`).
+ */
+export const ZPaymentMethods = z.object({
+  currency: ZCurrency,
+  methods: z.array(ZOfferedMethod),
+  cash: z
+    .object({
+      rule: ZCashDepositRule,
+      depositMethods: z.array(z.enum(MOBILE_MONEY_METHODS)),
+    })
+    .nullable(),
+});
+export type TPaymentMethods = z.infer<typeof ZPaymentMethods>;

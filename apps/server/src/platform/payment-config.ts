@@ -25,6 +25,8 @@ export const ZPaymentEnv = {
     .min(1)
     .max(24 * 60)
     .default(30),
+  /** "Check again" presses per trader per minute (each one asks the provider). */
+  PAYMENT_CHECK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
   /** Flutterwave requires a customer email; traders rarely have one. */
   PAYMENT_CUSTOMER_EMAIL: z.email().default("traders@connectsphere.app"),
   PAYNOW_BASE_URL: z.url().default("https://www.paynow.co.zw"),
@@ -51,6 +53,7 @@ export interface PaymentConfig {
   callbackBaseUrl: string | undefined;
   fakes: boolean;
   timeoutMinutes: number;
+  checkRateLimitPerMinute: number;
   customerEmail: string;
   paynow: {
     baseUrl: string;
@@ -165,6 +168,7 @@ export function buildPaymentConfig(
       callbackBaseUrl: env.PAYMENT_CALLBACK_BASE_URL,
       fakes,
       timeoutMinutes: env.PAYMENT_TIMEOUT_MINUTES,
+      checkRateLimitPerMinute: env.PAYMENT_CHECK_RATE_LIMIT_PER_MINUTE,
       customerEmail: env.PAYMENT_CUSTOMER_EMAIL,
       paynow,
       flutterwave,

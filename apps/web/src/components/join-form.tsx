@@ -1,20 +1,133 @@
-import { PAYMENT_METHODS, type TGroup, type TPaymentMethod } from "@cs/contracts";
+import {
+  normalizeZimPhone,
+  type TCheckoutMethod,
+  type TGroup,
+  type TPaymentMethods,
+} from "@cs/contracts";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 import { useJoinGroup } from "../hooks/api/groups.ts";
+import { usePaymentMethods } from "../hooks/api/payments.ts";
 import { useCheckoutRedirect } from "../hooks/use-checkout.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
+import { useSession } from "../stores/session.ts";
 import { Alert } from "./alert.tsx";
 import { Button } from "./button.tsx";
 import { ChoiceGroup, RadioChip } from "./chip.tsx";
 import { QuantityStepper } from "./quantity-stepper.tsx";
+import { TextField } from "./text-field.tsx";
 
-/** Brand names stay as they are in every language; only "card" is translated. */
-const METHOD_BRANDS: Partial<Record<TPaymentMethod, string>> = {
+/** Brand names stay as they are in every language; card and cash are translated. */
+export const METHOD_BRANDS: Partial<Record<TCheckoutMethod, string>> = {
   ecocash: "EcoCash",
   onemoney: "OneMoney",
 };
+
+/** +263771234567 → 0771234567, the way traders write their number. */
+function localPhone(e164: string | undefined): string {
+  return e164?.startsWith("+263") ? `0${e164.slice(4)}` : (e164 ?? "");
+}
+
+/** Whether a method (or a cash share's deposit) asks a mobile-money number. */
+function needsPhone(method: TCheckoutMethod, offer: TPaymentMethods | undefined): boolean {
+  if (method === "ecocash" || method === "onemoney") {
+    return true;
+  }
+  return method === "cash" && (offer?.cash?.depositMethods.length ?? 0) > 0;
+}
+
+type MethodChoiceProps = {
+  currency: TGroup["currency"];
+  method: TCheckoutMethod | null;
+  onMethod: (method: TCheckoutMethod) => void;
+  phone: string;
+  onPhone: (phone: string) => void;
+  phoneError: string | undefined;
+};
+
+/**
+ * The methods the server offers for this currency, the number to approve on for EcoCash and
+ * OneMoney (prefilled from the account), and for cash the deposit rule that holds the share.
+ */
+export function MethodChoice(props: MethodChoiceProps) {
+  const { t } = useTranslation();
+  const offer = usePaymentMethods(props.currency);
+  const methods = offer.data?.methods ?? [];
+  if (offer.isError) {
+    return <Alert>{errorMessage(t, offer.error)}</Alert>;
+  }
+  if (offer.data && methods.length === 0) {
+    return <Alert tone="info">{t("payment.methods.none")}</Alert>;
+  }
+  const chosen = props.method;
+  const rule = offer.data?.cash?.rule;
+  return (
+    <div className="flex flex-col gap-3">
+      <ChoiceGroup legend={t("groups.join.method")}>
+        {methods.map(({ method }) => (
+          <RadioChip
+            key={method}
+            name="method"
+            value={method}
+            testId={`method-${method}`}
+            checked={chosen === method}
+            onChange={(next) => props.onMethod(next as TCheckoutMethod)}
+          >
+            {METHOD_BRANDS[method] ?? t(`payment.methods.${method}`)}
+          </RadioChip>
+        ))}
+      </ChoiceGroup>
+      {chosen === "cash" && rule ? (
+        <p
+          className="rounded-xl bg-amber-50 p-3 text-[15px] text-amber-950"
+          data-testid="cash-rule"
+        >
+          {rule.mode === "none"
+            ? t("payment.methods.cashNoDeposit")
+            : t("payment.methods.cashDeposit", { percent: rule.percentBps / 100 })}
+        </p>
+      ) : null}
+      {chosen && needsPhone(chosen, offer.data) ? (
+        <TextField
+          label={t("payment.methods.phone")}
+          hint={t("payment.methods.phoneHint")}
+          inputMode="tel"
+          autoComplete="tel"
+          value={props.phone}
+          onChange={(event) => props.onPhone(event.target.value)}
+          error={props.phoneError}
+          data-testid="pay-phone"
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** The method state of a payment form: the first offered method, the account's number. */
+export function useMethodState(currency: TGroup["currency"], accountPhone: string | undefined) {
+  const { t } = useTranslation();
+  const offer = usePaymentMethods(currency);
+  const [picked, setPicked] = useState<TCheckoutMethod | null>(null);
+  const [phone, setPhone] = useState(() => localPhone(accountPhone));
+  const [tried, setTried] = useState(false);
+  const method = picked ?? offer.data?.methods[0]?.method ?? null;
+  const asksPhone = method ? needsPhone(method, offer.data) : false;
+  const e164 = asksPhone ? normalizeZimPhone(phone) : null;
+  const phoneError = asksPhone && tried && !e164 ? t("payment.methods.phoneInvalid") : undefined;
+  return {
+    props: { currency, method, onMethod: setPicked, phone, onPhone: setPhone, phoneError },
+    /** The checkout choice to send, or null (and the error shown) when it is not valid yet. */
+    choice(): { method: TCheckoutMethod; phone?: string } | null {
+      setTried(true);
+      if (!method || (asksPhone && !e164)) {
+        return null;
+      }
+      return e164 ? { method, phone: e164 } : { method };
+    },
+  };
+}
 
 /** The most a trader may take now: their own limit and what is left under the cap. */
 export function quantityLimit(group: TGroup, alreadyMine = 0): number {
@@ -30,7 +143,9 @@ export function JoinForm({ group }: { group: TGroup }) {
   const join = useJoinGroup(group.id);
   const [quantity, setQuantity] = useState(group.minPerTrader);
   const [pickupPointId, setPickupPointId] = useState(group.pickupPoints[0]?.id ?? "");
-  const [method, setMethod] = useState<TPaymentMethod>("ecocash");
+  const user = useSession((st) => st.user);
+  const methods = useMethodState(group.currency, user?.phone);
+  const [, setParams] = useSearchParams();
   const { redirecting, goToCheckout } = useCheckoutRedirect();
   const money = (cents: number) => formatMoney(cents, group.currency, i18n.language);
 
@@ -45,14 +160,20 @@ export function JoinForm({ group }: { group: TGroup }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const choice = methods.choice();
+    if (!choice) {
+      return;
+    }
     join.mutate(
-      { quantity: chosen, pickupPointId: pickupPointId || undefined, method },
+      { quantity: chosen, pickupPointId: pickupPointId || undefined, ...choice },
       {
         onSuccess: ({ payment }) => {
-          // Without a checkout page the share is still reserved: "Pay now" appears instead.
           if (payment.checkoutUrl) {
             goToCheckout(payment.checkoutUrl);
+            return;
           }
+          // Express checkout (approve on the handset), a refusal, or cash: the status screen.
+          setParams({ payment: payment.paymentId }, { replace: true });
         },
       },
     );
@@ -85,20 +206,7 @@ export function JoinForm({ group }: { group: TGroup }) {
         </ChoiceGroup>
       ) : null}
 
-      <ChoiceGroup legend={t("groups.join.method")}>
-        {PAYMENT_METHODS.map((value) => (
-          <RadioChip
-            key={value}
-            name="method"
-            value={value}
-            testId={`method-${value}`}
-            checked={method === value}
-            onChange={(next) => setMethod(next as TPaymentMethod)}
-          >
-            {METHOD_BRANDS[value] ?? t("groups.join.card")}
-          </RadioChip>
-        ))}
-      </ChoiceGroup>
+      <MethodChoice {...methods.props} />
 
       <div className="rounded-xl bg-stone-100 p-3">
         <div className="flex items-baseline justify-between gap-2">

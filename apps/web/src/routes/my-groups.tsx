@@ -57,6 +57,13 @@ export function MyGroupsRoute() {
 
   return (
     <Page title={t("myGroups.title")} intro={t("myGroups.intro")}>
+      <Link
+        to="/payments"
+        className={buttonClass("secondary", "w-full")}
+        data-testid="payment-history-link"
+      >
+        {t("payment.history.title")}
+      </Link>
       {content}
       <MyRequests />
     </Page>

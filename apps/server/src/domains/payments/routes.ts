@@ -1,4 +1,11 @@
-import { ZPaymentHistory, ZPaymentHistoryQuery, ZPaymentSession, ZReceipt } from "@cs/contracts";
+import {
+  ZPaymentHistory,
+  ZPaymentHistoryQuery,
+  ZPaymentMethods,
+  ZPaymentMethodsQuery,
+  ZPaymentSession,
+  ZReceipt,
+} from "@cs/contracts";
 import { participations, payments } from "@cs/db";
 import { eq } from "drizzle-orm";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -8,6 +15,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { presentPaymentSession } from "./checkout.ts";
 import { listMyPayments, receiptFor } from "./history.ts";
+import { paymentMethodsFor } from "./payment-methods.ts";
 import { checkPayment } from "./poll-payments.ts";
 import { handleWebhook } from "./receive-webhook.ts";
 
@@ -66,6 +74,21 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   );
 
   app.get(
+    "/payments/methods",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["payments"],
+        summary:
+          "How a share in this currency can be paid: the methods whose provider takes it (express: approve on the handset), and cash at pickup with its deposit rule",
+        querystring: ZPaymentMethodsQuery,
+        response: { 200: ZPaymentMethods },
+      },
+    },
+    async (request) => paymentMethodsFor(ctx, request.query.currency),
+  );
+
+  app.get(
     "/payments/:id",
     {
       config: { permission: "payments:own" },
@@ -97,7 +120,18 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.post(
     "/payments/:id/check",
     {
-      config: { permission: "payments:own" },
+      config: {
+        permission: "payments:own",
+        // Each press asks the provider: a few a minute per trader is plenty for "Check again",
+        // and a stuck button or a script cannot hammer Paynow through us. Counted after
+        // authentication, per trader, so traders behind one carrier address do not share it.
+        rateLimit: {
+          max: ctx.config.payments.checkRateLimitPerMinute,
+          timeWindow: "1 minute",
+          hook: "preHandler",
+          keyGenerator: (request) => `payment-check:${request.actor?.id ?? request.ip}`,
+        },
+      },
       schema: {
         tags: ["payments"],
         security: [{ bearer: [] }],

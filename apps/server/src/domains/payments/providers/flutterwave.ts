@@ -157,6 +157,12 @@ export function createFlutterwaveProvider(config: FlutterwaveConfig, http: HttpC
     name: "flutterwave",
     idempotentRefunds: false,
 
+    // Cards in US dollars only: Flutterwave has no Zimbabwe mobile money and no ZiG
+    // (providers.md 2.7), so a ZiG group or a wallet routed here is not offered.
+    offers(method: TPaymentMethod, currency: TCurrency) {
+      return method === "card" && currency === "USD" ? { express: false } : null;
+    },
+
     async initCheckout(input) {
       const { envelope } = await call<{ link: string }>(
         "POST",

@@ -136,6 +136,14 @@ export function createPaynowProvider(config: PaynowConfig, http: HttpClient) {
     name: "paynow",
     idempotentRefunds: true,
 
+    offers(method, currency) {
+      if (!config.integrations[currency]) {
+        return null;
+      }
+      const mobile = method === "ecocash" || method === "onemoney";
+      return { express: mobile && Boolean(config.authEmail) };
+    },
+
     async initCheckout(input: CheckoutRequest): Promise<CheckoutPage> {
       const integration = integrationFor(input.currency);
       const express =

@@ -66,6 +66,12 @@ export interface PaymentProvider {
    * `CheckoutRefusedError` when the provider turns this payment down (e.g. insufficient balance).
    */
   initCheckout(input: CheckoutRequest): Promise<CheckoutPage>;
+  /**
+   * Whether this provider can take `method` in `currency` here (an integration for it, a rail
+   * that exists), and whether the trader then approves on their handset (express) rather than on
+   * a hosted page. Null: not offered. Without it, every method in every currency, hosted page.
+   */
+  offers?(method: TPaymentMethod, currency: TCurrency): { express: boolean } | null;
   /** Many checkouts in one call, for a provider that can (answers in the order asked). */
   initCheckouts?(inputs: readonly CheckoutRequest[]): Promise<CheckoutPage[]>;
   /** Asks the provider; `hint` carries what we know that helps (its transaction id, currency). */
