@@ -4,26 +4,34 @@ import { AppError } from "../../platform/errors.ts";
 
 /**
  * Limits on wrong codes and tokens. An 8-digit code is guessable only by many tries, so tries
- * are counted per agent and per pickup point (all its agents together) over a window; past the
- * limit that scope is locked for the window. Successes do not reset the count.
+ * are counted per agent, per pickup point (all its agents together) and per typed code (the same
+ * code refused again and again, at any point by any agent: someone is probing with it) over a
+ * window; past the limit that scope is locked for the window. Successes do not reset the count.
  */
 export const ATTEMPT_WINDOW_MINUTES = 15;
 export const AGENT_FAILURE_LIMIT = 5;
 export const POINT_FAILURE_LIMIT = 20;
+export const CODE_FAILURE_LIMIT = 3;
 
-const scopes = (agentId: string, pickupPointId: string) =>
-  [
-    { scope: `agent:${agentId}`, limit: AGENT_FAILURE_LIMIT },
-    { scope: `point:${pickupPointId}`, limit: POINT_FAILURE_LIMIT },
-  ] as const;
+/**
+ * Who is counted. `codeKey` is the keyed lookup hash of a typed code (never the code itself), so
+ * the table holds nothing that names a credential's code.
+ */
+export interface AttemptSubject {
+  agentId: string;
+  pickupPointId: string;
+  codeKey?: string;
+}
 
-/** Refuses with `pickup_locked` while the agent or the point is locked out. */
-export async function assertNotLocked(
-  db: Database,
-  agentId: string,
-  pickupPointId: string,
-): Promise<void> {
-  const keys = scopes(agentId, pickupPointId).map((s) => s.scope);
+const scopes = ({ agentId, pickupPointId, codeKey }: AttemptSubject) => [
+  { scope: `agent:${agentId}`, limit: AGENT_FAILURE_LIMIT },
+  { scope: `point:${pickupPointId}`, limit: POINT_FAILURE_LIMIT },
+  ...(codeKey ? [{ scope: `code:${codeKey}`, limit: CODE_FAILURE_LIMIT }] : []),
+];
+
+/** Refuses with `pickup_locked` while the agent, the point or the typed code is locked out. */
+export async function assertNotLocked(db: Database, subject: AttemptSubject): Promise<void> {
+  const keys = scopes(subject).map((s) => s.scope);
   const rows = await queryRows<{ scope: string }>(
     db,
     sql`select scope from pickup_attempts
@@ -42,15 +50,12 @@ export async function assertNotLocked(
 }
 
 /**
- * Counts one wrong code or token against the agent and the point. Written outside the request's
- * transaction (the request fails, the count must stay), one atomic upsert per scope.
+ * Counts one wrong code or token against the agent, the point and the typed code. Written
+ * outside the request's transaction (the request fails, the count must stay), one atomic upsert
+ * per scope.
  */
-export async function recordFailure(
-  db: Database,
-  agentId: string,
-  pickupPointId: string,
-): Promise<void> {
-  for (const { scope, limit } of scopes(agentId, pickupPointId)) {
+export async function recordFailure(db: Database, subject: AttemptSubject): Promise<void> {
+  for (const { scope, limit } of scopes(subject)) {
     await db.execute(sql`
       insert into pickup_attempts (scope, failures, window_started_at)
       values (${scope}, 1, now())

@@ -14,7 +14,7 @@ import { expectLedgerConsistent } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { expectProblem, send } from "../../../test/http.ts";
 import { findGroup } from "../groups/repo.ts";
-import { AGENT_FAILURE_LIMIT, POINT_FAILURE_LIMIT } from "./attempts.ts";
+import { AGENT_FAILURE_LIMIT, CODE_FAILURE_LIMIT, POINT_FAILURE_LIMIT } from "./attempts.ts";
 import { openToken, sealToken } from "./tokens.ts";
 
 let t: TestApp;
@@ -284,6 +284,32 @@ describe("handing goods over", () => {
     // Other agents at the point still work (the point's own limit is higher).
     const ok = await verify(order.agents[0] ?? agent, { code: pickup?.shortCode });
     expect(ok.statusCode).toBe(200);
+  });
+
+  it("locks a code out when it is refused again and again, whoever types it and wherever", async () => {
+    const order = await buildDeliveredOrder(t, [
+      [4, 0],
+      [3, 0],
+      [5, 1],
+    ]);
+    const [probed, other] = order.pickups;
+    // A real code tried at the wrong point by different agents (each below their own limit).
+    for (let i = 0; i < CODE_FAILURE_LIMIT; i++) {
+      const elsewhere = await buildPickupAgent(t, order.points[1] as string);
+      expectProblem(await verify(elsewhere, { code: probed?.shortCode }), 409, "pickup_wrong_point");
+    }
+    const right = await buildPickupAgent(t, order.points[0] as string);
+    const locked = await verify(right, { code: probed?.shortCode });
+    expectProblem(locked, 429, "pickup_locked");
+    expectProblem(await handover(right, { code: probed?.shortCode }), 429, "pickup_locked");
+    // The same agent still works with another code; the locked share's QR still works.
+    expect((await verify(right, { code: other?.shortCode })).statusCode).toBe(200);
+    expect((await verify(right, { token: probed?.token })).statusCode).toBe(200);
+    const [row] = await t.ctx.db
+      .select()
+      .from(pickupCredentials)
+      .where(eq(pickupCredentials.id, probed?.credentialId ?? ""));
+    expect(row).toMatchObject({ status: "live", collectedQty: 0 });
   });
 
   it("locks a whole pickup point out when its agents together guess too often", async () => {

@@ -32,13 +32,18 @@ export async function credentialOfProof(
   pickupPointId: string,
   proof: Proof,
 ): Promise<CredentialRecord> {
-  await assertNotLocked(ctx.db, agentId, pickupPointId);
+  const subject = {
+    agentId,
+    pickupPointId,
+    codeKey: "code" in proof ? shortCodeHash(ctx.config.pickupCodeSecret, proof.code) : undefined,
+  };
+  await assertNotLocked(ctx.db, subject);
   try {
-    return await findByProof(ctx, pickupPointId, proof);
+    return await findByProof(ctx, pickupPointId, proof, subject.codeKey);
   } catch (error) {
     const counted = ["pickup_token_invalid", "pickup_code_invalid", "pickup_wrong_point"];
     if (error instanceof AppError && counted.includes(error.code)) {
-      await recordFailure(ctx.db, agentId, pickupPointId);
+      await recordFailure(ctx.db, subject);
     }
     throw error;
   }
@@ -48,6 +53,7 @@ async function findByProof(
   ctx: AppContext,
   pickupPointId: string,
   proof: Proof,
+  codeHash: string | undefined,
 ): Promise<CredentialRecord> {
   if ("token" in proof) {
     const claims = openToken(ctx.config.pickupKeys, proof.token);
@@ -69,7 +75,7 @@ async function findByProof(
     }
     return record;
   }
-  const hash = shortCodeHash(ctx.config.pickupCodeSecret, proof.code);
+  const hash = codeHash ?? shortCodeHash(ctx.config.pickupCodeSecret, proof.code);
   const here = await findRecordByCodeHash(ctx.db, pickupPointId, hash);
   if (here) {
     return here;
