@@ -296,7 +296,11 @@ describe("handing goods over", () => {
     // A real code tried at the wrong point by different agents (each below their own limit).
     for (let i = 0; i < CODE_FAILURE_LIMIT; i++) {
       const elsewhere = await buildPickupAgent(t, order.points[1] as string);
-      expectProblem(await verify(elsewhere, { code: probed?.shortCode }), 409, "pickup_wrong_point");
+      expectProblem(
+        await verify(elsewhere, { code: probed?.shortCode }),
+        409,
+        "pickup_wrong_point",
+      );
     }
     const right = await buildPickupAgent(t, order.points[0] as string);
     const locked = await verify(right, { code: probed?.shortCode });
