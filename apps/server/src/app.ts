@@ -32,6 +32,7 @@ import { refundRoutes } from "./domains/payments/refund-routes.ts";
 import { paymentRoutes } from "./domains/payments/routes.ts";
 import { sandboxRoutes } from "./domains/payments/sandbox-routes.ts";
 import { pickupRoutes } from "./domains/pickup/routes.ts";
+import { experimentAdminRoutes } from "./domains/recommendations/experiment-routes.ts";
 import {
   recommendationAdminRoutes,
   recommendationRoutes,
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(reconciliationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(recommendationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(recommendationAdminRoutes, { ctx, prefix: "/api/v1/admin" });
+  await app.register(experimentAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   "invoice_not_issued",
   "provider_unavailable",
   "cash_amount_mismatch",
+  "experiment_running",
   "internal_error",
   "service_unavailable",
 ] as const;

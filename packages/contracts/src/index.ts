@@ -2,6 +2,7 @@ export * from "./auth.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
 export * from "./errors.ts";
+export * from "./experiments.ts";
 export * from "./fulfilment.ts";
 export * from "./groups.ts";
 export * from "./ledger.ts";

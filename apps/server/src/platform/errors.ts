@@ -58,6 +58,10 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
     title: "The payment provider is not answering; try again in a minute",
   },
   cash_amount_mismatch: { status: 400, title: "Not the amount due in cash" },
+  experiment_running: {
+    status: 409,
+    title: "Another experiment is running; stop it first",
+  },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Navigate } from "react-router";
 import { Alert } from "../components/alert.tsx";
 import { Button } from "../components/button.tsx";
+import { ExperimentsSection } from "../components/experiments-section.tsx";
 import { Page } from "../components/page.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import {
@@ -147,6 +148,10 @@ export function ManageRecommendationsRoute() {
           ))}
         </ul>
       )}
+      <ExperimentsSection
+        activeVersion={models.data?.items.find((m) => m.status === "active")?.version}
+        canManage={canTrainRecommender(user)}
+      />
     </Page>
   );
 }

@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  check,
   customType,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -81,6 +83,60 @@ export const recommendationTrainingRuns = pgTable(
 );
 
 /**
+ * A/B tests of the recommender: traders are split between variants by a hash of (experiment,
+ * trader), so no assignment is stored. `draft` → `running` → `stopped`; at most one experiment
+ * runs at a time (the partial unique index), and a stopped one never runs again.
+ */
+export const recommendationExperiments = pgTable(
+  "recommendation_experiments",
+  {
+    id: uuid("id").primaryKey(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["draft", "running", "stopped"] })
+      .notNull()
+      .default("draft"),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("recommendation_experiments_one_running")
+      .on(t.status)
+      .where(sql`${t.status} = 'running'`),
+    index("recommendation_experiments_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * An experiment's variants, in order (the first is the control): a share of the traffic in whole
+ * percent (the service checks they sum to 100) and what is served: a model version, fusion
+ * weights on the active model, or both.
+ */
+export const recommendationExperimentVariants = pgTable(
+  "recommendation_experiment_variants",
+  {
+    experimentId: uuid("experiment_id")
+      .notNull()
+      .references(() => recommendationExperiments.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    position: integer("position").notNull(),
+    share: integer("share").notNull(),
+    modelId: uuid("model_id").references(() => recommendationModels.id),
+    weights: jsonb("weights").$type<Record<string, number>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.experimentId, t.key] }),
+    uniqueIndex("recommendation_experiment_variants_position_key").on(t.experimentId, t.position),
+    check("recommendation_experiment_variants_share_check", sql`${t.share} between 1 and 100`),
+    check(
+      "recommendation_experiment_variants_serves_check",
+      sql`${t.modelId} is not null or ${t.weights} is not null`,
+    ),
+  ],
+);
+
+/**
  * What traders were shown and clicked (analytics): written in batches after the response, so
  * the trader never waits on them. Also the source of the view/click interactions for training.
  */
@@ -97,7 +153,8 @@ export const recommendationEvents = pgTable(
     productId: uuid("product_id").notNull(),
     kind: text("kind", { enum: ["shown", "click"] }).notNull(),
     modelVersion: integer("model_version"),
-    /** The experiment variant the trader was served, if any. */
+    /** The experiment running when the event happened and the trader's variant in it, if any. */
+    experimentId: uuid("experiment_id").references(() => recommendationExperiments.id),
     variant: text("variant"),
     position: integer("position"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -105,5 +162,9 @@ export const recommendationEvents = pgTable(
   (t) => [
     index("recommendation_events_trader_idx").on(t.traderId, t.createdAt),
     index("recommendation_events_kind_idx").on(t.kind, t.createdAt),
+    // The experiment report: exposures of each trader to each group, by experiment.
+    index("recommendation_events_experiment_idx")
+      .on(t.experimentId, t.traderId, t.groupId, t.createdAt)
+      .where(sql`${t.experimentId} is not null`),
   ],
 );

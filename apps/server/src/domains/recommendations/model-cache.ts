@@ -1,6 +1,6 @@
 import { deserializeModel, type HybridModel } from "@cs/recommender";
 import type { AppContext } from "../../platform/context.ts";
-import { activeModelRef, modelBytes } from "./repo.ts";
+import { activeModelRef, modelBytes, modelVersionOf } from "./repo.ts";
 
 export interface LoadedModel {
   id: string;
@@ -63,4 +63,40 @@ export function forgetActiveModel(ctx: AppContext): void {
   if (slot) {
     slot.checkedAt = 0;
   }
+}
+
+/** Versions kept in memory for experiments besides the active one (variants pin few). */
+const MAX_PINNED = 4;
+const pinned = new WeakMap<AppContext, Map<string, Promise<LoadedModel | null>>>();
+
+/**
+ * A model by id, for an experiment's variant that pins a version: deserialized once and kept
+ * (models never change once stored), the least recently used dropped beyond a few.
+ */
+export async function modelById(ctx: AppContext, id: string): Promise<LoadedModel | null> {
+  const cache = pinned.get(ctx) ?? new Map<string, Promise<LoadedModel | null>>();
+  pinned.set(ctx, cache);
+  const hit = cache.get(id);
+  if (hit) {
+    cache.delete(id);
+    cache.set(id, hit);
+    return hit;
+  }
+  const loading = (async () => {
+    const [bytes, version] = await Promise.all([
+      modelBytes(ctx.db, id),
+      modelVersionOf(ctx.db, id),
+    ]);
+    return bytes && version !== null ? { id, version, model: deserializeModel(bytes) } : null;
+  })();
+  cache.set(id, loading);
+  // A failed load is not kept: the next request tries again.
+  void loading.catch(() => cache.delete(id));
+  for (const key of cache.keys()) {
+    if (cache.size <= MAX_PINNED) {
+      break;
+    }
+    cache.delete(key);
+  }
+  return loading;
 }

@@ -1,4 +1,5 @@
-import type { TRecommendationModel, TTrainingRun } from "@cs/contracts";
+import type { TExperiment, TRecommendationModel, TTrainingRun } from "@cs/contracts";
+import type { ExperimentRecord } from "./experiment-repo.ts";
 import type { ModelSummary, RunRow } from "./repo.ts";
 
 /** A training run as admins see it (HTTP and the admins' real-time room). */
@@ -27,5 +28,23 @@ export function presentModel(model: ModelSummary): TRecommendationModel {
     sizeBytes: model.sizeBytes,
     createdAt: model.createdAt.toISOString(),
     activatedAt: model.activatedAt?.toISOString() ?? null,
+  };
+}
+
+/** An experiment with its variants in order (the first is the control). */
+export function presentExperiment(experiment: ExperimentRecord): TExperiment {
+  return {
+    id: experiment.id,
+    name: experiment.name,
+    status: experiment.status,
+    variants: experiment.variants.map((v) => ({
+      key: v.key,
+      share: v.share,
+      modelVersion: v.modelVersion,
+      weights: v.weights,
+    })),
+    createdAt: experiment.createdAt.toISOString(),
+    startedAt: experiment.startedAt?.toISOString() ?? null,
+    stoppedAt: experiment.stoppedAt?.toISOString() ?? null,
   };
 }

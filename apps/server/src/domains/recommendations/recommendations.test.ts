@@ -1,91 +1,21 @@
 import type { TRecommendationList, TRecommendationModels, TTrainingRun } from "@cs/contracts";
-import {
-  groups,
-  participations,
-  pickupPoints,
-  products,
-  recommendationEvents,
-  traderProfiles,
-} from "@cs/db";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { groups, participations, recommendationEvents, traderProfiles } from "@cs/db";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltUser, buildAdmin, buildTrader, buildUser } from "../../../test/factories.ts";
-import { buildGroup, join } from "../../../test/groups.ts";
+import { join } from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
+import { seedRestockHistory, trainThroughApi } from "../../../test/recommendations.ts";
 import { newId } from "../../platform/ids.ts";
 import { flushEvents } from "./events.ts";
-import { checkWeights, runQueuedTraining } from "./train.ts";
+import { checkWeights } from "./train.ts";
 
-const WEEK = 7 * 86_400_000;
 let t: TestApp;
 let admin: BuiltUser;
-let staples: string[];
-const openGroups: string[] = [];
+let openGroups: string[] = [];
 
-/**
- * A history with structure: 40 traders restock the same two staples of a Mbare catalogue every
- * week for ten weeks (paid shares of weekly groups, closed since), so buy-again and CF have
- * something to learn; this week's groups are open.
- */
-async function seedHistory(): Promise<void> {
-  const catalogue = await t.ctx.db
-    .select({ id: products.id })
-    .from(products)
-    .where(eq(products.currency, "USD"))
-    .orderBy(asc(products.name))
-    .limit(8);
-  staples = catalogue.map((p) => p.id);
-  const [point] = await t.ctx.db.select().from(pickupPoints).limit(1);
-  const traders = await Promise.all(Array.from({ length: 40 }, () => buildTrader(t)));
-  const rows: Array<typeof participations.$inferInsert> = [];
-  for (const [p, productId] of staples.entries()) {
-    for (let week = 10; week >= 0; week--) {
-      const group = await buildGroup(t, { productId });
-      if (week === 0) {
-        openGroups.push(group.id);
-        continue;
-      }
-      await t.ctx.db.update(groups).set({ status: "completed" }).where(eq(groups.id, group.id));
-      const at = new Date(Date.now() - week * WEEK);
-      for (const [i, trader] of traders.entries()) {
-        // Trader i buys products i % 8 and (i + 1) % 8 every week.
-        if (i % 8 === p || (i + 1) % 8 === p) {
-          rows.push({
-            id: newId(),
-            groupId: group.id,
-            traderId: trader.id,
-            quantity: 2,
-            status: "collected",
-            pickupPointId: point?.id as string,
-            currency: "USD",
-            holdExpiresAt: at,
-            amountPaid: 2000,
-            paidAt: at,
-            createdAt: at,
-          });
-        }
-      }
-    }
-  }
-  for (let i = 0; i < rows.length; i += 200) {
-    await t.ctx.db.insert(participations).values(rows.slice(i, i + 200));
-  }
-}
-
-async function train(weights?: Record<string, number>): Promise<TTrainingRun> {
-  const queued = await t.app.inject({
-    method: "POST",
-    url: "/api/v1/admin/recommendations/train",
-    headers: admin.authorization,
-    payload: weights ? { weights } : {},
-  });
-  expect(queued.statusCode, queued.body).toBe(202);
-  expect(await runQueuedTraining(t.ctx)).toBe(1);
-  const run = await t.app.inject({
-    url: `/api/v1/admin/recommendations/train/${queued.json<TTrainingRun>().id}`,
-    headers: admin.authorization,
-  });
-  return run.json<TTrainingRun>();
+function train(weights?: Record<string, number>): Promise<TTrainingRun> {
+  return trainThroughApi(t, admin, weights);
 }
 
 async function models(): Promise<TRecommendationModels> {
@@ -109,7 +39,7 @@ async function recommendations(user: BuiltUser, limit = 10): Promise<TRecommenda
 beforeAll(async () => {
   t = await createTestApp();
   admin = await buildAdmin(t);
-  await seedHistory();
+  ({ openGroups } = await seedRestockHistory(t));
 }, 60_000);
 afterAll(() => t.close());
 
@@ -258,6 +188,9 @@ describe("training and serving a model", () => {
       .where(eq(recommendationEvents.traderId, trader.id));
     expect(events.filter((e) => e.kind === "shown")).toHaveLength(list.items.length);
     expect(events.filter((e) => e.kind === "click").map((e) => e.groupId)).toEqual([groupId]);
+    // No experiment runs: no variant is served nor recorded.
+    expect(list.variant).toBeNull();
+    expect(events.every((e) => e.experimentId === null && e.variant === null)).toBe(true);
   });
 
   it("keeps a worse version as a candidate, and admins can roll back to any version", async () => {

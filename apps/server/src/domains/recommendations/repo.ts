@@ -48,6 +48,14 @@ export async function modelBytes(db: DbOrTx, id: string): Promise<Uint8Array | n
   return row ? new Uint8Array(row.bytes) : null;
 }
 
+export async function modelVersionOf(db: DbOrTx, id: string): Promise<number | null> {
+  const [row] = await db
+    .select({ version: recommendationModels.version })
+    .from(recommendationModels)
+    .where(eq(recommendationModels.id, id));
+  return row?.version ?? null;
+}
+
 export async function findModel(db: DbOrTx, id: string): Promise<ModelSummary | undefined> {
   const [row] = await db
     .select(modelSummary)

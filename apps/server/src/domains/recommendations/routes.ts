@@ -13,6 +13,7 @@ import { requireActor } from "../../platform/auth/plugin.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { findGroup } from "../groups/repo.ts";
+import { assignmentOf } from "./assignment.ts";
 import { flushEvents, recordEvents } from "./events.ts";
 import { presentModel, presentRun } from "./presenter.ts";
 import { findModel, findRun, listModels, listRuns } from "./repo.ts";
@@ -62,9 +63,20 @@ export const recommendationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = 
       if (!group || group.status === "draft") {
         throw new AppError("not_found", "No such group");
       }
+      const assignment = await assignmentOf(ctx, actor.id);
       recordEvents(
         ctx,
-        [{ traderId: actor.id, groupId: group.id, productId: group.productId, kind: "click" }],
+        [
+          {
+            traderId: actor.id,
+            groupId: group.id,
+            productId: group.productId,
+            kind: "click",
+            experimentId: assignment?.experimentId ?? null,
+            variant: assignment?.variant.key ?? null,
+            createdAt: new Date(),
+          },
+        ],
         request.log,
       );
       return reply.status(202).send({ recorded: true });

@@ -7,6 +7,7 @@ import {
   recommend,
   renderExplanation,
   type TraderProfile,
+  type Weights,
 } from "@cs/recommender";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
@@ -16,8 +17,9 @@ import { listCategories, listMarkets } from "../catalog/service.ts";
 import { type GroupRow, presentGroup } from "../groups/presenter.ts";
 import { currentZwgRate, groupColumns, liveParticipationsOf } from "../groups/repo.ts";
 import { getProfile } from "../traders/profile.ts";
+import { type Assignment, assignmentOf } from "./assignment.ts";
 import { recordEvents } from "./events.ts";
-import { activeModel } from "./model-cache.ts";
+import { activeModel, type LoadedModel, modelById } from "./model-cache.ts";
 import { toTraderProfile } from "./training-data.ts";
 
 /** Most open groups considered per request (the soonest to close first). */
@@ -73,11 +75,30 @@ export function diversify<T extends { supplierId: string }>(ranked: T[], limit: 
 }
 
 /**
- * "Recommended for you": the trader's top open groups by the active model, never a group they
+ * What an experiment's variant serves: its pinned version (else the active one) with its
+ * weights (else the model's own).
+ */
+async function modelFor(
+  ctx: AppContext,
+  active: LoadedModel | null,
+  assignment: Assignment | null,
+): Promise<{ loaded: LoadedModel | null; weights: Partial<Weights> | undefined }> {
+  const variant = assignment?.variant;
+  // Stored complete and validated when the experiment was created.
+  const weights = (variant?.weights as Partial<Weights> | null) ?? undefined;
+  if (!variant?.modelId || variant.modelId === active?.id) {
+    return { loaded: active, weights };
+  }
+  return { loaded: (await modelById(ctx, variant.modelId)) ?? active, weights };
+}
+
+/**
+ * "Recommended for you": the trader's top open groups by the active model (or by their variant's
+ * model and weights while an experiment runs), never a group they
  * are already in nor a closed one, diverse across products and suppliers, each with its score,
  * the exact contribution of every component and the reason in the trader's language. Before any
  * model is trained, open groups are ranked by how many traders paid into them. The "shown"
- * events are recorded after the response, in a batch.
+ * events, with the experiment and variant, are recorded after the response, in a batch.
  */
 export async function recommendGroups(
   ctx: AppContext,
@@ -85,8 +106,9 @@ export async function recommendGroups(
   limit: number,
   log?: FastifyBaseLogger,
 ): Promise<TRecommendationList> {
-  const [loaded, preferences, open, rate, markets, categories] = await Promise.all([
+  const [active, assignment, preferences, open, rate, markets, categories] = await Promise.all([
     activeModel(ctx),
+    assignmentOf(ctx, actor.id),
     preferencesOf(ctx, actor),
     ctx.db
       .select(groupColumns)
@@ -98,11 +120,14 @@ export async function recommendGroups(
     listMarkets(ctx.db),
     listCategories(ctx.db),
   ]);
-  const mine = await liveParticipationsOf(
-    ctx.db,
-    actor.id,
-    open.map((g) => g.id),
-  );
+  const [mine, { loaded, weights }] = await Promise.all([
+    liveParticipationsOf(
+      ctx.db,
+      actor.id,
+      open.map((g) => g.id),
+    ),
+    modelFor(ctx, active, assignment),
+  ]);
   const byProduct = new Map<string, GroupRow[]>();
   for (const group of open) {
     if (!mine.has(group.id)) {
@@ -118,6 +143,7 @@ export async function recommendGroups(
       candidates: [...byProduct.keys()],
       k: byProduct.size,
       mode: "repeat",
+      ...(weights ? { weights } : {}),
     });
     coldStart = result.coldStart;
     for (const item of result.items) {
@@ -167,6 +193,8 @@ export async function recommendGroups(
       },
     };
   });
+  // Stamped now, not when the batch is written: a join right after must come after its exposure.
+  const shownAt = new Date();
   recordEvents(
     ctx,
     chosen.map((entry, position) => ({
@@ -175,11 +203,19 @@ export async function recommendGroups(
       productId: entry.group.productId,
       kind: "shown" as const,
       modelVersion: loaded?.version ?? null,
+      experimentId: assignment?.experimentId ?? null,
+      variant: assignment?.variant.key ?? null,
       position,
+      createdAt: shownAt,
     })),
     log,
   );
-  return { items, modelVersion: loaded?.version ?? null, coldStart, variant: null };
+  return {
+    items,
+    modelVersion: loaded?.version ?? null,
+    coldStart,
+    variant: assignment?.variant.key ?? null,
+  };
 }
 
 /** A product's name as the model knows it: the first line of its text. */

@@ -63,8 +63,10 @@ export const PERMISSIONS = {
   "admin:payments": ["admin:superadmin"],
   /** A trader's own recommendations and the clicks on them. */
   "recommendations:own": ["trader"],
-  /** Recommender models: training, metrics, activation and rollback, experiments. */
+  /** Recommender models: training, metrics, activation and rollback; reading experiments. */
   "admin:recommendations": ["admin:superadmin", "admin:analyst"],
+  /** Creating, starting and stopping A/B tests of the recommender (analysts read the results). */
+  "admin:experiments": ["admin:superadmin"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

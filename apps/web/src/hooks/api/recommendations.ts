@@ -1,5 +1,9 @@
 import {
+  type TCreateExperimentRequest,
   type TTrainingRun,
+  ZExperiment,
+  ZExperimentList,
+  ZExperimentReport,
   ZRecommendationList,
   ZRecommendationModel,
   ZRecommendationModels,
@@ -114,4 +118,61 @@ export function useTrainingProgress() {
       stop();
     };
   }, [queryClient]);
+}
+
+const experimentKeys = {
+  list: () => [...recommendationKeys.all, "experiments"] as const,
+  report: (id: string) => [...recommendationKeys.all, "experiments", id, "report"] as const,
+};
+
+/** `GET /api/v1/admin/recommendations/experiments`: A/B tests, newest first. */
+export function useExperiments() {
+  return useQuery({
+    queryKey: experimentKeys.list(),
+    queryFn: async ({ signal }) =>
+      ZExperimentList.parse(
+        await api<unknown>("/api/v1/admin/recommendations/experiments", { signal }),
+      ),
+    staleTime: 10_000,
+  });
+}
+
+/** `POST /api/v1/admin/recommendations/experiments`: a draft experiment. */
+export function useCreateExperiment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: TCreateExperimentRequest) =>
+      ZExperiment.parse(
+        await api<unknown>("/api/v1/admin/recommendations/experiments", { method: "POST", body }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: experimentKeys.list() }),
+  });
+}
+
+/** `POST …/experiments/:id/start` or `…/stop`. */
+export function useExperimentAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: "start" | "stop" }) =>
+      ZExperiment.parse(
+        await api<unknown>(`/api/v1/admin/recommendations/experiments/${id}/${action}`, {
+          method: "POST",
+          body: {},
+        }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: experimentKeys.list() }),
+  });
+}
+
+/** `GET …/experiments/:id/report`: per-variant rates with 95% intervals. */
+export function useExperimentReport(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: experimentKeys.report(id),
+    queryFn: async ({ signal }) =>
+      ZExperimentReport.parse(
+        await api<unknown>(`/api/v1/admin/recommendations/experiments/${id}/report`, { signal }),
+      ),
+    enabled,
+    staleTime: 30_000,
+  });
 }
