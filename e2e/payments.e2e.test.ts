@@ -112,14 +112,28 @@ describe.skipIf(!process.env.CS_E2E)("a trader pays by EcoCash on the fake Payno
     await page.screenshot({ path: join(SCREENSHOTS, "pay-insufficient.png") });
   });
 
-  it("lists both payments in the history and opens the paid one's receipt", async () => {
+  it("after that, pays the same share another way from the share card", async () => {
+    await page.getByTestId("other-method").click();
+    const share = page.getByTestId("my-share");
+    await share.getByTestId("method-ecocash").click();
+    await share.getByTestId("pay-phone").fill("0771111111");
+    await share.getByTestId("pay-now").click();
+    const status = page.getByTestId("payment-status");
+    await expect.poll(() => status.getAttribute("data-state")).toBe("approve");
+    await page.screenshot({ path: join(SCREENSHOTS, "pay-other-method.png") });
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 30_000, interval: 500 })
+      .toBe("paid");
+  });
+
+  it("lists the three payments in the history and opens the paid one's receipt", async () => {
     await page.goto(`${server.baseUrl}/payments`);
     const items = page.getByTestId("history-item");
-    await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(2);
-    expect(await items.nth(0).getAttribute("data-status")).toBe("failed");
-    expect(await items.nth(1).getAttribute("data-status")).toBe("succeeded");
+    await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(3);
+    const statuses = await items.evaluateAll((rows) => rows.map((r) => r.dataset.status));
+    expect(statuses.sort()).toEqual(["failed", "succeeded", "succeeded"]);
     await page.screenshot({ path: join(SCREENSHOTS, "pay-history.png"), fullPage: true });
-    await page.getByTestId("history-receipt").click();
+    await page.getByTestId("history-receipt").first().click();
     await page.getByTestId("receipt-number").waitFor();
     expect(await page.getByTestId("receipt-number").textContent()).toMatch(/^CS-\d{8}-/);
     expect(await page.getByTestId("receipt-amount").textContent()).toMatch(/\$\d/);

@@ -1,15 +1,17 @@
 import type { TGroup } from "@cs/contracts";
 import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 import { useChangeQuantity, useLeaveGroup, useRetryPayment } from "../hooks/api/groups.ts";
 import { useCheckoutRedirect } from "../hooks/use-checkout.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
 import { useServerNow } from "../lib/server-clock.ts";
+import { useSession } from "../stores/session.ts";
 import { Alert } from "./alert.tsx";
 import { Button } from "./button.tsx";
 import { formatDuration } from "./countdown.tsx";
-import { quantityLimit } from "./join-form.tsx";
+import { MethodChoice, quantityLimit, useMethodState } from "./join-form.tsx";
 import { QuantityStepper } from "./quantity-stepper.tsx";
 
 type Share = NonNullable<TGroup["myParticipation"]>;
@@ -32,6 +34,9 @@ export function MyShare({ group, share, onLeft }: MyShareProps) {
   const { t, i18n } = useTranslation();
   const now = useServerNow();
   const pay = useRetryPayment(group.id);
+  const accountPhone = useSession((st) => st.user?.phone);
+  const methods = useMethodState(group.currency, accountPhone);
+  const [, setParams] = useSearchParams();
   const change = useChangeQuantity(group.id);
   const leave = useLeaveGroup(group.id);
   const [mode, setMode] = useState<"view" | "change" | "leave">("view");
@@ -94,23 +99,36 @@ export function MyShare({ group, share, onLeft }: MyShareProps) {
       {failure ? <Alert>{errorMessage(t, failure)}</Alert> : null}
 
       {reserved && groupOpen && holdLeft > 0 && mode === "view" ? (
-        <Button
-          variant="accent"
-          className="w-full"
-          data-testid="pay-now"
-          busy={pay.isPending || redirecting}
-          onClick={() =>
-            pay.mutate(share.id, {
-              onSuccess: (payment) => {
-                if (payment.checkoutUrl) {
-                  goToCheckout(payment.checkoutUrl);
-                }
-              },
-            })
-          }
-        >
-          {t("groups.share.payNow")}
-        </Button>
+        <>
+          <MethodChoice {...methods.props} />
+          <Button
+            variant="accent"
+            className="w-full"
+            data-testid="pay-now"
+            busy={pay.isPending || redirecting}
+            onClick={() => {
+              const choice = methods.choice();
+              if (!choice) {
+                return;
+              }
+              pay.mutate(
+                { participationId: share.id, choice },
+                {
+                  onSuccess: (payment) => {
+                    if (payment.checkoutUrl) {
+                      goToCheckout(payment.checkoutUrl);
+                      return;
+                    }
+                    // Express (approve on the handset) or cash: the status screen, as at joining.
+                    setParams({ payment: payment.paymentId }, { replace: true });
+                  },
+                },
+              );
+            }}
+          >
+            {t("groups.share.payNow")}
+          </Button>
+        </>
       ) : null}
 
       {editable && mode === "change" ? (

@@ -222,16 +222,29 @@ export function PaymentReturn({ group, paymentId, onDismiss }: PaymentReturnProp
             data-testid="payment-retry"
             busy={retry.isPending || redirecting}
             onClick={() =>
-              retry.mutate(share.id, {
-                onSuccess: (next) => {
-                  if (next.checkoutUrl) {
-                    goToCheckout(next.checkoutUrl);
-                  }
+              retry.mutate(
+                { participationId: share.id },
+                {
+                  onSuccess: (next) => {
+                    if (next.checkoutUrl) {
+                      goToCheckout(next.checkoutUrl);
+                    }
+                  },
                 },
-              })
+              )
             }
           >
             {t("payment.tryAgain")}
+          </Button>
+        ) : null}
+        {canRetry ? (
+          <Button
+            variant="secondary"
+            className="w-full"
+            data-testid="other-method"
+            onClick={onDismiss}
+          >
+            {t("payment.otherMethod")}
           </Button>
         ) : null}
       </>

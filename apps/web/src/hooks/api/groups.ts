@@ -1,5 +1,6 @@
 import {
   type GROUP_SORTS,
+  type TCheckoutMethod,
   type TCreateGroupRequest,
   type TGroup,
   type TGroupProgress,
@@ -195,11 +196,18 @@ export function useLeaveGroup(groupId: string) {
 export function useRetryPayment(groupId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (participationId: string) =>
+    mutationFn: async ({
+      participationId,
+      choice,
+    }: {
+      participationId: string;
+      /** The method (and number) picked this time; the server's default route without one. */
+      choice?: { method: TCheckoutMethod; phone?: string };
+    }) =>
       ZPaymentSession.parse(
         await api<unknown>(`/api/v1/participations/${participationId}/pay`, {
           method: "POST",
-          body: {},
+          body: choice ?? {},
         }),
       ),
     onSuccess: () => invalidateShares(queryClient, groupId),
