@@ -26,6 +26,7 @@ import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
 import { cashRoutes } from "./domains/payments/cash-routes.ts";
+import { payoutRoutes } from "./domains/payments/payout-routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
 import { reconciliationRoutes } from "./domains/payments/reconciliation-routes.ts";
 import { refundRoutes } from "./domains/payments/refund-routes.ts";
@@ -144,6 +145,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fulfilmentAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(rateRoutes, { ctx, prefix: "/api/v1" });
   await app.register(refundRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(payoutRoutes, { ctx, prefix: "/api/v1" });
   await app.register(cashRoutes, { ctx, prefix: "/api/v1" });
   await app.register(reconciliationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(recommendationRoutes, { ctx, prefix: "/api/v1" });

@@ -6,6 +6,7 @@ import {
   lapseReservations,
   markRefundedGroups,
 } from "./domains/groups/close-group.ts";
+import { processDuePayouts } from "./domains/payments/payout-transfers.ts";
 import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
 import { reconcileYesterday } from "./domains/payments/reconciliation.ts";
 import { processDueRefunds } from "./domains/payments/refunds.ts";
@@ -19,6 +20,7 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "close-due-groups", everyMs: 1_000, run: () => closeDueGroups(ctx) },
     { name: "lapse-reservations", everyMs: 5_000, run: () => lapseReservations(ctx) },
     { name: "send-refunds", everyMs: 2_000, run: () => processDueRefunds(ctx, log) },
+    { name: "send-payouts", everyMs: 5_000, run: () => processDuePayouts(ctx, log) },
     { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
     { name: "lapse-unanswered-orders", everyMs: 30_000, run: () => lapseUnansweredOrders(ctx) },
     { name: "close-pickup-windows", everyMs: 60_000, run: () => closePickupWindows(ctx) },

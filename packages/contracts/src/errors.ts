@@ -57,6 +57,9 @@ export const ERROR_CODES = [
   "provider_unavailable",
   "cash_amount_mismatch",
   "experiment_running",
+  "payout_exceeds_balance",
+  "payout_destination_missing",
+  "payout_method_unavailable",
   "internal_error",
   "service_unavailable",
 ] as const;

@@ -9,6 +9,7 @@ export * from "./ledger.ts";
 export * from "./meta.ts";
 export * from "./money.ts";
 export * from "./payments.ts";
+export * from "./payouts.ts";
 export * from "./phone.ts";
 export * from "./pickup.ts";
 export * from "./profile.ts";

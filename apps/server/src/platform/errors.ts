@@ -62,6 +62,15 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
     status: 409,
     title: "Another experiment is running; stop it first",
   },
+  payout_exceeds_balance: {
+    status: 409,
+    title: "More than the supplier's releasable balance",
+  },
+  payout_destination_missing: {
+    status: 409,
+    title: "The supplier has no payout account in this currency",
+  },
+  payout_method_unavailable: { status: 409, title: "Payouts cannot go out this way here" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

@@ -39,6 +39,14 @@ export const ZPaymentEnv = {
   FLUTTERWAVE_SECRET_KEY: ZOptionalText,
   /** The "secret hash" set in Flutterwave's dashboard, sent back in `verif-hash`. */
   FLUTTERWAVE_WEBHOOK_HASH: ZOptionalText,
+  /**
+   * Appended to each payout's reference: Flutterwave's test mode finishes a transfer only when
+   * its reference ends in `_PMCK` (success) or `_PMCK_ST_F` (failure), optionally `DU_<minutes>`.
+   */
+  FLUTTERWAVE_TRANSFER_REF_SUFFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{0,24}$/)
+    .default(""),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   PROVIDER_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(300),
@@ -60,7 +68,12 @@ export interface PaymentConfig {
     authEmail: string | undefined;
     integrations: Partial<Record<"USD" | "ZWG", { id: string; key: string }>>;
   } | null;
-  flutterwave: { baseUrl: string; secretKey: string; webhookHash: string } | null;
+  flutterwave: {
+    baseUrl: string;
+    secretKey: string;
+    webhookHash: string;
+    transferRefSuffix: string;
+  } | null;
   http: {
     timeoutMs: number;
     retries: number;
@@ -137,6 +150,7 @@ export function buildPaymentConfig(
           baseUrl: env.FLUTTERWAVE_BASE_URL,
           secretKey: env.FLUTTERWAVE_SECRET_KEY,
           webhookHash: env.FLUTTERWAVE_WEBHOOK_HASH,
+          transferRefSuffix: env.FLUTTERWAVE_TRANSFER_REF_SUFFIX,
         }
       : null;
   const fakes = env.PAYMENT_FAKES === "true";

@@ -19,6 +19,13 @@ export const accounts = {
   supplierPayable: (supplierId: string) => `supplier_payable:${supplierId}`,
   /** Owed to a supplier for completed groups: may be paid out. */
   supplierReleasable: (supplierId: string) => `supplier_releasable:${supplierId}`,
+  /** Paid out of a supplier's releasable balance, not yet confirmed by the provider or the bank. */
+  payoutsInTransit: "payouts_in_transit",
+  /**
+   * Our bank account, that payout files are paid from. It goes negative by what was paid from it
+   * until the providers' settlements into it are booked.
+   */
+  bankSettlement: "bank:settlement",
   revenue: "platform:revenue",
 } as const;
 

@@ -9,6 +9,7 @@ import {
   isPaymentId,
   recordWebhookEvent,
 } from "./apply-payment.ts";
+import { handleTransferWebhook } from "./payout-transfers.ts";
 import type { VerifiedWebhook } from "./providers/types.ts";
 
 /** The payment a webhook is about: by our reference when it carries one, else by the provider's. */
@@ -43,7 +44,7 @@ export async function handleWebhook(
   providerName: string,
   headers: Record<string, string | string[] | undefined>,
   rawBody: string,
-): Promise<ApplyOutcome> {
+): Promise<ApplyOutcome | string> {
   const provider = ctx.payments.providers[providerName];
   if (!provider) {
     throw new AppError("not_found", "No such payment provider");
@@ -65,6 +66,9 @@ export async function handleWebhook(
   if (event.ignore) {
     await recordWebhookEvent(ctx.db, providerName, event.eventKey, "ignored", event.payload);
     return "ignored";
+  }
+  if (event.transfer) {
+    return handleTransferWebhook(ctx, event);
   }
   const payment = await paymentOf(ctx, providerName, event);
   if (!payment) {

@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   "admin:ledger:read": ["admin"],
   /** Supplier orders, invoices and payables of the actor's own supplier (admins: every supplier). */
   "orders:manage": ["supplier:owner", "supplier:manager", "admin:superadmin", "admin:moderator"],
+  /** Where the supplier's payouts go: set by its owner (or a superadmin), read by its managers. */
+  "payouts:destination": ["supplier:owner", "admin:superadmin"],
   /** Photos of deliveries: the order's managers, and the agent who took them. */
   "orders:photos": [
     "supplier:owner",
@@ -59,7 +61,10 @@ export const PERMISSIONS = {
   "admin:disputes": ["admin:superadmin", "admin:moderator"],
   /** Which pickup point each agent works at. */
   "admin:pickup_agents": ["admin:superadmin"],
-  /** Refunds sent by hand, the cash deposit rule, reconciliation findings, cash counts. */
+  /**
+   * Refunds sent by hand, the cash deposit rule, reconciliation findings, cash counts, supplier
+   * payouts (making them, payout files, confirming them).
+   */
   "admin:payments": ["admin:superadmin"],
   /** A trader's own recommendations and the clicks on them. */
   "recommendations:own": ["trader"],

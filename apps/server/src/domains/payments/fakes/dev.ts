@@ -12,6 +12,9 @@ export const DEV_FAKE_CREDENTIALS = {
   flutterwave: { secretKey: "FLWSECK_TEST-local-fake", webhookHash: "local-fake-webhook-hash" },
 } as const;
 
+/** The fake's test-mode suffix: payouts succeed a minute after they are sent. */
+const DEV_TRANSFER_REF_SUFFIX = "_PMCKDU_1";
+
 /**
  * Starts fake Paynow and Flutterwave servers for a developer trying payment flows by hand.
  * `timeScale` 1 keeps Paynow's test-number delays real (5 s, 30 s).
@@ -52,6 +55,7 @@ export async function startDevFakes(options: {
       FLUTTERWAVE_BASE_URL: flutterwave.url,
       FLUTTERWAVE_SECRET_KEY: fw.secretKey,
       FLUTTERWAVE_WEBHOOK_HASH: fw.webhookHash,
+      FLUTTERWAVE_TRANSFER_REF_SUFFIX: DEV_TRANSFER_REF_SUFFIX,
     },
     async close() {
       await paynow.close();
@@ -78,7 +82,11 @@ export async function withDevFakes(payments: PaymentConfig) {
       authEmail: pn.authEmail,
       integrations: { USD: pn.USD, ZWG: pn.ZWG },
     },
-    flutterwave: { baseUrl: fakes.flutterwave.url, ...fw },
+    flutterwave: {
+      baseUrl: fakes.flutterwave.url,
+      ...fw,
+      transferRefSuffix: payments.flutterwave?.transferRefSuffix || DEV_TRANSFER_REF_SUFFIX,
+    },
   };
   return {
     config,

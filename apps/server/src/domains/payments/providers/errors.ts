@@ -15,6 +15,9 @@ export class CheckoutRefusedError extends Error {
 /** The provider has no refund API: the refund goes to the admins' queue to be sent by hand. */
 export class RefundUnsupportedError extends Error {}
 
+/** The provider answered and turned a payout transfer down (a blacklisted account, a bad code). */
+export class TransferRefusedError extends Error {}
+
 /** The provider answered something we cannot trust or read (a bad hash, a broken body). */
 export class ProviderProtocolError extends Error {}
 

@@ -3,7 +3,12 @@ import type { TCurrency, TPaymentMethod } from "@cs/contracts";
 import { AppError } from "../../../platform/errors.ts";
 import type { HttpClient } from "../../../platform/http-client.ts";
 import { fromMajorUnits, toMajorUnits } from "./amounts.ts";
-import { CheckoutRefusedError, headerValue, ProviderProtocolError } from "./errors.ts";
+import {
+  CheckoutRefusedError,
+  headerValue,
+  ProviderProtocolError,
+  TransferRefusedError,
+} from "./errors.ts";
 import type { PaymentProvider, ProviderTransaction } from "./types.ts";
 
 export interface FlutterwaveConfig {
@@ -268,12 +273,17 @@ export function createFlutterwaveProvider(config: FlutterwaveConfig, http: HttpC
       const data = event.data ?? {};
       const status = String(data.status ?? "");
       if (event.event?.startsWith("transfer") || event["event.type"] === "Transfer") {
+        if (data.id === undefined || typeof data.reference !== "string") {
+          throw new AppError("webhook_mismatch", "Transfer webhook without id or reference");
+        }
         return {
           eventKey: `transfer:${String(data.id)}:${status}`,
-          providerRef: String(data.reference ?? ""),
+          providerRef: data.reference,
+          merchantReference: data.reference,
+          transactionId: String(data.id),
           claimedStatus: "pending",
           payload: event,
-          ignore: true,
+          transfer: true,
         };
       }
       if (typeof data.tx_ref !== "string" || data.id === undefined) {
@@ -308,7 +318,9 @@ export function createFlutterwaveProvider(config: FlutterwaveConfig, http: HttpC
         false,
       );
       if (envelope.status !== "success" || !envelope.data) {
-        throw new Error(`Flutterwave transfer refused: ${envelope.message ?? "no reason given"}`);
+        throw new TransferRefusedError(
+          `Flutterwave refused the transfer: ${envelope.message ?? "no reason given"}`,
+        );
       }
       return presentTransfer(envelope.data);
     },

@@ -26,8 +26,10 @@ export interface VerifiedWebhook {
   transactionId?: string;
   claimedStatus: ProviderTransaction["status"];
   payload: unknown;
-  /** About something other than a payment (a transfer): recorded and acknowledged only. */
+  /** About something other than a payment: recorded and acknowledged only. */
   ignore?: boolean;
+  /** About a payout transfer (`transactionId` is the provider's transfer id), not a payment. */
+  transfer?: boolean;
 }
 
 /**
