@@ -4,6 +4,9 @@ import en from "./en.json";
 import { UI_LANGUAGES } from "./index.ts";
 import nd from "./nd.json";
 import sn from "./sn.json";
+import staffEn from "./staff/en.json";
+import staffNd from "./staff/nd.json";
+import staffSn from "./staff/sn.json";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -27,8 +30,18 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
 }
 
-const english = flatten(en);
-const translations = { sn: flatten(sn), nd: flatten(nd) } as const;
+/** A language's core texts with its staff areas' texts, as i18next deep-merges them. */
+function merged(core: Tree, staff: Tree): Map<string, string> {
+  const all = flatten(core);
+  for (const [key, value] of flatten(staff)) {
+    expect(all.has(key), `${key} in both the core and the staff texts`).toBe(false);
+    all.set(key, value);
+  }
+  return all;
+}
+
+const english = merged(en, staffEn);
+const translations = { sn: merged(sn, staffSn), nd: merged(nd, staffNd) } as const;
 
 /** Keys whose value may legitimately equal English (brand names). Keep this list short. */
 const SAME_AS_ENGLISH_ALLOWED = new Set(["app.name"]);
