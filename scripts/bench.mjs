@@ -11,6 +11,9 @@
 //    - spread: the same load over 1,000 groups (>= 5,000 joins/s);
 //    - progress: commit of a payment to the `group:progress` event at 500 watching sockets
 //      (p99 <= 100 ms);
+//  - callbacks (issue 5): the payment-callback endpoint at 200 connections, every payment's
+//    signed webhook delivered twice (half duplicates) (>= 1,000/s, p99 <= 50 ms), exactly one
+//    capture per payment;
 //  - recommender (issue 6, scripts/bench/recommender.mjs in its own process): fit on
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
@@ -26,6 +29,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { benchCallbacks } from "./bench/callbacks.mjs";
 import { createTraders, loadWorld, seedSearchGroups, signTokens } from "./bench/data.mjs";
 import { benchServerEnv, SECRETS } from "./bench/env.mjs";
 import { benchCappedJoins, benchHotJoins, benchSpreadJoins } from "./bench/joins.mjs";
@@ -65,6 +69,7 @@ const ALL = [
   "capped",
   "spread",
   "progress",
+  "callbacks",
   "recommender",
 ];
 const requested = (process.env.BENCH_ONLY ?? "")
@@ -98,6 +103,8 @@ const settings = {
   watchers: num("BENCH_WATCHERS", 500),
   commitPayments: num("BENCH_PAYMENTS", 300),
   approvePayments: num("BENCH_APPROVE_PAYMENTS", 100),
+  callbackPayments: num("BENCH_CALLBACK_PAYMENTS", 5_000),
+  callbackConnections: num("BENCH_CALLBACK_CONNECTIONS", 200),
   profile: process.env.BENCH_PROFILE === "1",
   quietWaitSeconds: num("BENCH_QUIET_WAIT_SECONDS", 20),
 };
@@ -249,6 +256,7 @@ async function groupBuying(result) {
       selected.has("spread") ? settings.spreadAttempts : 0,
       selected.has("progress") ? settings.commitPayments + settings.approvePayments : 0,
       selected.has("queries") ? 40 : 0,
+      selected.has("callbacks") ? settings.callbackPayments : 0,
     ) + 200;
   const traderIds = await createTraders(pool, world, traderCount);
   const tokens = await signTokens(SECRETS.JWT_SECRET, traderIds);
@@ -352,6 +360,15 @@ async function groupBuying(result) {
       }),
     );
   }
+  if (selected.has("callbacks")) {
+    result.callbacks = await withServer("callbacks", (server) =>
+      benchCallbacks(server, pool, world, tokens, {
+        payments: settings.callbackPayments,
+        connections: settings.callbackConnections,
+        sandboxSecret: SECRETS.SANDBOX_WEBHOOK_SECRET,
+      }),
+    );
+  }
   await pool.close();
 }
 
@@ -423,6 +440,12 @@ function summary(r) {
       `progress (commit -> event at ${r.progress.watchers} sockets): p50 ${p.allClientsMs.p50} ms, p99 ${p.allClientsMs.p99} ms, lost ${p.eventsLost} (p99 <= 100 ms): ${verdict(p.allClientsMs.p99 !== null && p.allClientsMs.p99 <= 100 && p.eventsLost === 0)}${busy(p)}`,
     );
   }
+  if (r.callbacks) {
+    const c = r.callbacks;
+    lines.push(
+      `payment callbacks: ${c.callbacksPerSec}/s over ${c.callbacks} (${c.duplicates} duplicates) at ${c.connections} connections, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms (>= 1000/s, p99 <= 50 ms): ${verdict(c.callbacksPerSec >= 1000 && c.latencyMs.p99 <= 50)}; one capture per payment ${c.check.ok ? "ok" : "FAILED"}${busy(c)}`,
+    );
+  }
   if (r.recommender) {
     const { fit, serving } = r.recommender;
     lines.push(
@@ -453,7 +476,11 @@ try {
   if (selected.has("recommender")) {
     recommenderBench(result);
   }
-  if (["queries", "search", "hot", "capped", "spread", "progress"].some((b) => selected.has(b))) {
+  if (
+    ["queries", "search", "hot", "capped", "spread", "progress", "callbacks"].some((b) =>
+      selected.has(b),
+    )
+  ) {
     result.machine = { summary: result.machine };
     result.setup = {
       server:

@@ -18,7 +18,11 @@ async function paymentOf(ctx: AppContext, providerName: string, event: VerifiedW
     ? eq(payments.id, event.merchantReference)
     : undefined;
   const [payment] = await ctx.db
-    .select({ providerRef: payments.providerRef, currency: payments.currency })
+    .select({
+      providerRef: payments.providerRef,
+      currency: payments.currency,
+      status: payments.status,
+    })
     .from(payments)
     .where(
       and(
@@ -73,6 +77,18 @@ export async function handleWebhook(
   const payment = await paymentOf(ctx, providerName, event);
   if (!payment) {
     throw new AppError("unknown_reference", "No payment with this provider reference");
+  }
+  if (payment.status === "succeeded" && payment.providerRef === event.providerRef) {
+    // Captured already, and nothing the provider says now can change that: a redelivery (the
+    // usual case) is answered without asking the provider or locking anything.
+    await recordWebhookEvent(
+      ctx.db,
+      providerName,
+      event.eventKey,
+      "already_applied",
+      event.payload,
+    );
+    return "already_applied";
   }
   const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
     transactionId: event.transactionId,
