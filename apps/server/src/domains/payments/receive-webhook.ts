@@ -19,6 +19,7 @@ async function paymentOf(ctx: AppContext, providerName: string, event: VerifiedW
     : undefined;
   const [payment] = await ctx.db
     .select({
+      id: payments.id,
       providerRef: payments.providerRef,
       currency: payments.currency,
       status: payments.status,
@@ -90,9 +91,48 @@ export async function handleWebhook(
     );
     return "already_applied";
   }
-  const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
-    transactionId: event.transactionId,
-    currency: payment.currency,
-  });
-  return applyProviderTransaction(ctx, providerName, verified, event.eventKey);
+  // A copy of a webhook that is being applied right now waits for that one here, rather than on
+  // the payment's row lock while holding one of the pool's connections (providers send copies
+  // together: under load those waits starved the pool).
+  const flights = inFlightOf(ctx);
+  const running = flights.get(payment.id);
+  if (running) {
+    const outcome = await running.catch(() => null);
+    if (outcome !== null && outcome !== "still_pending") {
+      await recordWebhookEvent(
+        ctx.db,
+        providerName,
+        event.eventKey,
+        "already_applied",
+        event.payload,
+      );
+      return "already_applied";
+    }
+  }
+  const work = (async () => {
+    const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
+      transactionId: event.transactionId,
+      currency: payment.currency,
+    });
+    return applyProviderTransaction(ctx, providerName, verified, event.eventKey);
+  })();
+  flights.set(payment.id, work);
+  try {
+    return await work;
+  } finally {
+    if (flights.get(payment.id) === work) {
+      flights.delete(payment.id);
+    }
+  }
+}
+
+const inFlight = new WeakMap<AppContext, Map<string, Promise<ApplyOutcome>>>();
+
+function inFlightOf(ctx: AppContext): Map<string, Promise<ApplyOutcome>> {
+  let flights = inFlight.get(ctx);
+  if (!flights) {
+    flights = new Map();
+    inFlight.set(ctx, flights);
+  }
+  return flights;
 }
