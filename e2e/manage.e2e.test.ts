@@ -3,8 +3,8 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../apps/web/src/i18n/en.json";
-import staffEn from "../apps/web/src/i18n/staff/en.json";
 import sn from "../apps/web/src/i18n/sn.json";
+import staffEn from "../apps/web/src/i18n/staff/en.json";
 import {
   callApi,
   ensureWebBuilt,
