@@ -327,8 +327,9 @@ describe.skipIf(!process.env.CS_E2E)("a funded group reaches its traders", () =>
     });
     expect(completed).toBe(true);
 
-    // The supplier downloads the invoice of the completed order.
+    // The supplier downloads the invoice of the completed order, which says it is complete.
     await supplier.reload();
+    await supplier.locator('[data-testid="order-status"][data-status="completed"]').waitFor();
     const download = supplier.waitForEvent("download");
     await supplier.getByTestId("order-invoice").click();
     const file = join(SCREENSHOTS, "fulfilment-invoice.pdf");
