@@ -36,8 +36,8 @@ async function pendingPayments(server, tokens, groupIds, parallel = 32) {
   return payments;
 }
 
-/** The sandbox provider's signed `transaction.paid` webhook for a payment. */
-function signedCallback(secret, payment) {
+/** The sandbox provider's signed `transaction.paid` webhook for a payment the trader approved. */
+export function signedSandboxCallback(secret, payment) {
   const sandboxId = payment.checkoutUrl.split("/").pop();
   const body = JSON.stringify({
     id: `evt_${sandboxId}_paid`,
@@ -81,7 +81,7 @@ export async function benchCallbacks(
     [payments.map((p) => p.checkoutUrl.split("/").pop())],
   );
   const callbacks = payments.flatMap((payment) => {
-    const one = signedCallback(sandboxSecret, payment);
+    const one = signedSandboxCallback(sandboxSecret, payment);
     return [one, one];
   });
   let next = 0;

@@ -1,6 +1,5 @@
 import { users } from "@cs/db";
 import { eq } from "drizzle-orm";
-import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { supplierIdsOfUser } from "../catalog/service.ts";
 import { exportPayoutFile } from "../payments/payout-files.ts";
@@ -11,14 +10,7 @@ import {
   setDestination,
 } from "../payments/payouts.ts";
 import { DEMO_LOGINS } from "./seed.ts";
-
-const actorOf = (user: typeof users.$inferSelect): Actor => ({
-  id: user.id,
-  role: user.role,
-  staffRole: user.staffRole,
-  phoneVerified: true,
-  language: user.language,
-});
+import { actorOf } from "./seed-fulfilment.ts";
 
 /**
  * Payouts in the demo, through the real services: the demo supplier's owner gives an EcoCash
