@@ -1,18 +1,11 @@
-import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { TTrainingRun } from "@cs/contracts";
-import {
-  ConfigError,
-  DEFAULT_WEIGHTS,
-  fitHybrid,
-  serializeModel,
-  validateWeights,
-  type Weights,
-} from "@cs/recommender";
+import { ConfigError, DEFAULT_WEIGHTS, validateWeights, type Weights } from "@cs/recommender";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { EVAL_K, evaluateOnHeldOut } from "./evaluate.ts";
+import { EVAL_K } from "./evaluate.ts";
+import { fitInWorker } from "./fit.ts";
 import { forgetActiveModel } from "./model-cache.ts";
 import { presentRun } from "./presenter.ts";
 import {
@@ -100,8 +93,6 @@ export async function trainModel(ctx: AppContext, run: RunRow): Promise<RunRow> 
   const progress = async (stage: string, percent: number) => {
     const row = await updateRun(ctx.db, run.id, { stage, percent });
     ctx.realtime?.toAdmins(TRAINING_EVENT, presentRun(row));
-    // Fitting is synchronous: let the push and pending requests go out between stages.
-    await yieldToLoop();
   };
   try {
     await progress("reading", 5);
@@ -109,14 +100,16 @@ export async function trainModel(ctx: AppContext, run: RunRow): Promise<RunRow> 
     const weights = checkWeights(run.weights ?? {});
     const active = await activeModelRef(ctx.db);
     await progress("evaluating", 20);
-    const started = performance.now();
-    const [mine, theirs] = evaluateOnHeldOut(data, [
-      weights,
-      ...(active ? [active.weights as Partial<Weights>] : []),
-    ]);
-    await progress("fitting", 60);
-    const model = fitHybrid(data, { weights });
-    const fitSeconds = Math.round((performance.now() - started) / 10) / 100;
+    let fitting: Promise<void> = Promise.resolve();
+    const fitted = await fitInWorker(
+      { data, weights, activeWeights: active?.weights ?? null },
+      () => {
+        fitting = progress("fitting", 60).catch(() => undefined);
+      },
+    );
+    await fitting;
+    const mine = fitted.mine;
+    const theirs = fitted.theirs ?? undefined;
     await progress("saving", 90);
     const metrics = {
       k: EVAL_K,
@@ -131,9 +124,9 @@ export async function trainModel(ctx: AppContext, run: RunRow): Promise<RunRow> 
             }
           : null,
       interactions: data.interactions.length,
-      traders: model.userIds.length,
-      products: model.itemIds.length,
-      fitSeconds,
+      traders: fitted.traders,
+      products: fitted.products,
+      fitSeconds: fitted.fitSeconds,
     };
     // No worse than the active model on the same slice; with no evidence at all, only a first
     // model is activated (something to serve beats nothing).
@@ -146,7 +139,7 @@ export async function trainModel(ctx: AppContext, run: RunRow): Promise<RunRow> 
         status: "candidate",
         metrics,
         weights,
-        bytes: serializeModel(model),
+        bytes: fitted.bytes,
       });
       if (better) {
         await setActiveModel(tx, id);
