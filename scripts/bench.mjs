@@ -14,6 +14,9 @@
 //  - callbacks (issue 5): the payment-callback endpoint at 200 connections, every payment's
 //    signed webhook delivered twice (half duplicates) (>= 1,000/s, p99 <= 50 ms), exactly one
 //    capture per payment;
+//  - recommendations (issue 6): GET /api/v1/recommendations for 10,000 traders with histories
+//    and 2,000 open groups, a model trained through the admin API, 100 connections
+//    (p99 <= 30 ms);
 //  - recommender (issue 6, scripts/bench/recommender.mjs in its own process): fit on
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
@@ -51,6 +54,7 @@ import {
 import { summarizeProfileDir } from "./bench/profile.mjs";
 import { benchProgress } from "./bench/progress.mjs";
 import { probeQueries } from "./bench/queries.mjs";
+import { benchRecommendations } from "./bench/recommendations.mjs";
 import { benchSearch, searchMix } from "./bench/search.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -70,6 +74,7 @@ const ALL = [
   "spread",
   "progress",
   "callbacks",
+  "recommendations",
   "recommender",
 ];
 const requested = (process.env.BENCH_ONLY ?? "")
@@ -105,6 +110,10 @@ const settings = {
   approvePayments: num("BENCH_APPROVE_PAYMENTS", 100),
   callbackPayments: num("BENCH_CALLBACK_PAYMENTS", 5_000),
   callbackConnections: num("BENCH_CALLBACK_CONNECTIONS", 200),
+  recoTraders: num("BENCH_RECO_TRADERS", 10_000),
+  recoOpenGroups: num("BENCH_RECO_OPEN_GROUPS", 2_000),
+  recoConnections: num("BENCH_RECO_CONNECTIONS", 100),
+  recoSeconds: num("BENCH_RECO_SECONDS", 20),
   profile: process.env.BENCH_PROFILE === "1",
   quietWaitSeconds: num("BENCH_QUIET_WAIT_SECONDS", 20),
 };
@@ -257,6 +266,7 @@ async function groupBuying(result) {
       selected.has("progress") ? settings.commitPayments + settings.approvePayments : 0,
       selected.has("queries") ? 40 : 0,
       selected.has("callbacks") ? settings.callbackPayments : 0,
+      selected.has("recommendations") ? settings.recoTraders : 0,
     ) + 200;
   const traderIds = await createTraders(pool, world, traderCount);
   const tokens = await signTokens(SECRETS.JWT_SECRET, traderIds);
@@ -369,6 +379,27 @@ async function groupBuying(result) {
       }),
     );
   }
+  if (selected.has("recommendations")) {
+    const [adminToken] = await signTokens(SECRETS.JWT_SECRET, [world.adminId]);
+    result.recommendations = await withServer("recommendations", (server) =>
+      benchRecommendations(
+        server,
+        pool,
+        world,
+        {
+          tokens: tokens.slice(0, settings.recoTraders),
+          traderIds: traderIds.slice(0, settings.recoTraders),
+          adminToken,
+        },
+        {
+          openGroups: settings.recoOpenGroups,
+          connections: settings.recoConnections,
+          seconds: settings.recoSeconds,
+          warmupSeconds: settings.searchWarmupSeconds,
+        },
+      ),
+    );
+  }
   await pool.close();
 }
 
@@ -446,6 +477,12 @@ function summary(r) {
       `payment callbacks: ${c.callbacksPerSec}/s over ${c.callbacks} (${c.duplicates} duplicates) at ${c.connections} connections, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms (>= 1000/s, p99 <= 50 ms): ${verdict(c.callbacksPerSec >= 1000 && c.latencyMs.p99 <= 50)}; one capture per payment ${c.check.ok ? "ok" : "FAILED"}${busy(c)}`,
     );
   }
+  if (r.recommendations) {
+    const c = r.recommendations;
+    lines.push(
+      `recommendations API: ${c.reqPerSec} req/s at ${c.connections} connections (${c.data.traders} traders, ${c.data.openGroups} open groups), p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms (p99 <= 30 ms): ${verdict(c.latencyMs.p99 <= 30)}${busy(c)}`,
+    );
+  }
   if (r.recommender) {
     const { fit, serving } = r.recommender;
     lines.push(
@@ -477,9 +514,16 @@ try {
     recommenderBench(result);
   }
   if (
-    ["queries", "search", "hot", "capped", "spread", "progress", "callbacks"].some((b) =>
-      selected.has(b),
-    )
+    [
+      "queries",
+      "search",
+      "hot",
+      "capped",
+      "spread",
+      "progress",
+      "callbacks",
+      "recommendations",
+    ].some((b) => selected.has(b))
   ) {
     result.machine = { summary: result.machine };
     result.setup = {

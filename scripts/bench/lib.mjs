@@ -142,7 +142,11 @@ export async function startServer(
       for (const line of lines) {
         const match = /"level":(40|50|60).*?"msg":"([^"]*)"/.exec(line);
         if (match) {
-          counts[match[2]] = (counts[match[2]] ?? 0) + 1;
+          // With the error's own message, when the line carries one: "unhandled error" alone
+          // says nothing about what to fix.
+          const cause = /"err":\{[^}]*?"message":"([^"]{0,160})/.exec(line)?.[1];
+          const key = cause ? `${match[2]}: ${cause}` : match[2];
+          counts[key] = (counts[key] ?? 0) + 1;
         }
       }
       return counts;

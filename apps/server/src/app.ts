@@ -99,6 +99,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await redis.quit();
     });
   }
+  // A request whose client hung up while it waited (a dropped mobile connection, a load
+  // balancer's timeout) has no address any more: there is nobody to answer, and counting it
+  // against a limit by address would throw.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.ip === undefined) {
+      reply.hijack();
+      request.raw.destroy();
+      return reply;
+    }
+  });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: "1 minute",

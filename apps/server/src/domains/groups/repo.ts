@@ -41,6 +41,20 @@ export async function liveParticipationsOf(
   return new Map(rows.map((row) => [row.groupId, row]));
 }
 
+/** The groups a trader has a live share in (a handful: no list of candidate groups to send). */
+export async function liveGroupIdsOf(db: DbOrTx, traderId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ groupId: participations.groupId })
+    .from(participations)
+    .where(
+      and(
+        eq(participations.traderId, traderId),
+        inArray(participations.status, [...LIVE_STATUSES]),
+      ),
+    );
+  return new Set(rows.map((row) => row.groupId));
+}
+
 /** The newest admin-set USD→ZWG rate, in millionths, or null when none was set. */
 const RATE_TTL_MS = 5_000;
 let rateCache: { value: number | null; at: number } | null = null;

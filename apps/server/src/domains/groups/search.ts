@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { sharedRead } from "../../platform/shared-read.ts";
 import { supplierIdsOfUser } from "../catalog/service.ts";
 import { type GroupRow, type ParticipationRow, presentGroup } from "./presenter.ts";
 import { currentZwgRate, groupColumns, liveParticipationsOf } from "./repo.ts";
@@ -122,48 +123,18 @@ function pageOf(
   };
 }
 
-type Shared = Map<string, { at: number; page: Promise<SharedPage> }>;
-/** One cache per running app (tests run several apps, on different databases, in one process). */
-const caches = new WeakMap<AppContext, Shared>();
-
 /**
  * Public search results, shared for a moment: the same browse page asked for by many traders in
  * the same second is read, presented and compressed once. Personal fields (my share, what I
  * manage) are added after, per viewer. The window is SEARCH_CACHE_MS (1 s by default; 0 turns
  * it off); live progress on a group's own page comes over the socket, not from here.
  */
-async function sharedResults(
+function sharedResults(
   ctx: AppContext,
   key: string,
   load: () => Promise<SharedPage>,
 ): Promise<SharedPage> {
-  const ttlMs = ctx.config.searchCacheMs;
-  if (ttlMs <= 0) {
-    return load();
-  }
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    caches.set(ctx, cache);
-  }
-  const shared = cache;
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) {
-    return hit.page;
-  }
-  // A real promise: a Drizzle query is a lazy thenable that runs again each time it is awaited,
-  // so it must not be cached as it is.
-  const page = Promise.resolve().then(load);
-  cache.set(key, { at: now, page });
-  page.catch(() => shared.delete(key));
-  if (cache.size > CACHE_ENTRIES) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) {
-      cache.delete(oldest);
-    }
-  }
-  return page;
+  return sharedRead(ctx, "search", key, ctx.config.searchCacheMs, load, CACHE_ENTRIES);
 }
 
 /**

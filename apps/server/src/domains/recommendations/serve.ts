@@ -13,9 +13,10 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
+import { sharedRead } from "../../platform/shared-read.ts";
 import { listCategories, listMarkets } from "../catalog/service.ts";
 import { type GroupRow, presentGroup } from "../groups/presenter.ts";
-import { currentZwgRate, groupColumns, liveParticipationsOf } from "../groups/repo.ts";
+import { currentZwgRate, groupColumns, liveGroupIdsOf } from "../groups/repo.ts";
 import { getProfile } from "../traders/profile.ts";
 import { type Assignment, assignmentOf } from "./assignment.ts";
 import { recordEvents } from "./events.ts";
@@ -24,6 +25,16 @@ import { toTraderProfile } from "./training-data.ts";
 
 /** Most open groups considered per request (the soonest to close first). */
 const MAX_CANDIDATE_GROUPS = 2_000;
+
+/**
+ * What every trader's recommendations start from (the open groups, markets, categories), read
+ * once for all the requests of the same moment (SEARCH_CACHE_MS, as browsing): at 2,000 open
+ * groups that read was most of a request's cost. A group's progress shown here may be that
+ * moment old; its own page is live.
+ */
+function shared<T>(ctx: AppContext, key: string, load: () => Promise<T>): Promise<T> {
+  return sharedRead(ctx, "recommendation-candidates", key, ctx.config.searchCacheMs, load);
+}
 
 /** The trader's preferences in the recommender's terms, or undefined before onboarding. */
 async function preferencesOf(ctx: AppContext, actor: Actor): Promise<TraderProfile | undefined> {
@@ -110,22 +121,20 @@ export async function recommendGroups(
     activeModel(ctx),
     assignmentOf(ctx, actor.id),
     preferencesOf(ctx, actor),
-    ctx.db
-      .select(groupColumns)
-      .from(groups)
-      .where(and(eq(groups.status, "open"), gt(groups.deadline, sql`now()`)))
-      .orderBy(asc(groups.deadline))
-      .limit(MAX_CANDIDATE_GROUPS),
+    shared(ctx, "open", () =>
+      ctx.db
+        .select(groupColumns)
+        .from(groups)
+        .where(and(eq(groups.status, "open"), gt(groups.deadline, sql`now()`)))
+        .orderBy(asc(groups.deadline))
+        .limit(MAX_CANDIDATE_GROUPS),
+    ),
     currentZwgRate(ctx.db),
-    listMarkets(ctx.db),
-    listCategories(ctx.db),
+    shared(ctx, "markets", () => listMarkets(ctx.db)),
+    shared(ctx, "categories", () => listCategories(ctx.db)),
   ]);
   const [mine, { loaded, weights }] = await Promise.all([
-    liveParticipationsOf(
-      ctx.db,
-      actor.id,
-      open.map((g) => g.id),
-    ),
+    liveGroupIdsOf(ctx.db, actor.id),
     modelFor(ctx, active, assignment),
   ]);
   const byProduct = new Map<string, GroupRow[]>();
