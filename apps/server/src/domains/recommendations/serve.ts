@@ -53,11 +53,89 @@ async function preferencesOf(ctx: AppContext, actor: Actor): Promise<TraderProfi
 
 /** The best open group of a product for this trader: in their market first, then the fullest. */
 function bestGroup(candidates: GroupRow[], market: string | undefined): GroupRow | undefined {
-  return [...candidates].sort((a, b) => {
-    const near =
-      Number(b.marketIds.includes(market ?? "")) - Number(a.marketIds.includes(market ?? ""));
-    return near !== 0 ? near : b.paidQty / b.moq - a.paidQty / a.moq || a.id.localeCompare(b.id);
-  })[0];
+  const near = (g: GroupRow) => Number(g.marketIds.includes(market ?? ""));
+  let best: GroupRow | undefined;
+  for (const group of candidates) {
+    if (
+      !best ||
+      near(group) - near(best) > 0 ||
+      (near(group) === near(best) &&
+        (group.paidQty / group.moq - best.paidQty / best.moq > 0 ||
+          (group.paidQty / group.moq === best.paidQty / best.moq && group.id < best.id)))
+    ) {
+      best = group;
+    }
+  }
+  return best;
+}
+
+/** The open groups of a moment by product, with each product's best group per market kept. */
+interface OpenIndex {
+  byProduct: Map<string, GroupRow[]>;
+  productOf: Map<string, string>;
+  products: string[];
+  best: Map<string, GroupRow | undefined>;
+}
+const indexes = new WeakMap<GroupRow[], OpenIndex>();
+
+/** Built once per shared read of the open groups, not once per request. */
+function indexOf(open: GroupRow[]): OpenIndex {
+  let index = indexes.get(open);
+  if (!index) {
+    const byProduct = new Map<string, GroupRow[]>();
+    const productOf = new Map<string, string>();
+    for (const group of open) {
+      productOf.set(group.id, group.productId);
+      const same = byProduct.get(group.productId);
+      if (same) {
+        same.push(group);
+      } else {
+        byProduct.set(group.productId, [group]);
+      }
+    }
+    index = { byProduct, productOf, products: [...byProduct.keys()], best: new Map() };
+    indexes.set(open, index);
+  }
+  return index;
+}
+
+/** A trader's candidates: the open groups less those they already have a share in. */
+interface Candidates {
+  products: string[];
+  groups(productId: string): GroupRow[];
+  best(productId: string, market: string | undefined): GroupRow | undefined;
+}
+
+function candidatesFor(index: OpenIndex, mine: Set<string>): Candidates {
+  // Only the products of the trader's own groups (a handful) differ from the shared index.
+  const touched = new Set<string>();
+  for (const groupId of mine) {
+    const productId = index.productOf.get(groupId);
+    if (productId) {
+      touched.add(productId);
+    }
+  }
+  const groupsOf = (productId: string) => {
+    const all = index.byProduct.get(productId) ?? [];
+    return touched.has(productId) ? all.filter((g) => !mine.has(g.id)) : all;
+  };
+  return {
+    products:
+      touched.size === 0
+        ? index.products
+        : index.products.filter((p) => !touched.has(p) || groupsOf(p).length > 0),
+    groups: groupsOf,
+    best(productId, market) {
+      if (touched.has(productId)) {
+        return bestGroup(groupsOf(productId), market);
+      }
+      const key = `${market ?? ""}|${productId}`;
+      if (!index.best.has(key)) {
+        index.best.set(key, bestGroup(index.byProduct.get(productId) ?? [], market));
+      }
+      return index.best.get(key);
+    },
+  };
 }
 
 /**
@@ -137,26 +215,21 @@ export async function recommendGroups(
     liveGroupIdsOf(ctx.db, actor.id),
     modelFor(ctx, active, assignment),
   ]);
-  const byProduct = new Map<string, GroupRow[]>();
-  for (const group of open) {
-    if (!mine.has(group.id)) {
-      byProduct.set(group.productId, [...(byProduct.get(group.productId) ?? []), group]);
-    }
-  }
+  const byProduct = candidatesFor(indexOf(open), mine);
   let ranked: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
   let coldStart = preferences === undefined;
   if (loaded) {
     const result = recommend(loaded.model, {
       userId: actor.id,
       ...(preferences ? { preferences } : {}),
-      candidates: [...byProduct.keys()],
-      k: byProduct.size,
+      candidates: byProduct.products,
+      k: byProduct.products.length,
       mode: "repeat",
       ...(weights ? { weights } : {}),
     });
     coldStart = result.coldStart;
     for (const item of result.items) {
-      const group = bestGroup(byProduct.get(item.itemId) ?? [], preferences?.market);
+      const group = byProduct.best(item.itemId, preferences?.market);
       if (group) {
         ranked.push({ ...item, group, supplierId: group.supplierId });
       }
@@ -236,13 +309,13 @@ function nameIn(model: HybridModel | undefined, id: string): string {
 
 /** Before the first model: products ranked by paid traders in their open groups. */
 function popularityOrder(
-  byProduct: Map<string, GroupRow[]>,
+  byProduct: Candidates,
   market: string | undefined,
 ): Array<Recommendation & { group: GroupRow; supplierId: string }> {
   const out: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
-  for (const [itemId, candidates] of byProduct) {
-    const group = bestGroup(candidates, market) as GroupRow;
-    const score = candidates.reduce((sum, g) => sum + g.paidParticipants, 0);
+  for (const itemId of byProduct.products) {
+    const group = byProduct.best(itemId, market) as GroupRow;
+    const score = byProduct.groups(itemId).reduce((sum, g) => sum + g.paidParticipants, 0);
     out.push({
       itemId,
       group,
