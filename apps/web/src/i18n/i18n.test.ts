@@ -1,5 +1,8 @@
 import { ERROR_CODES, LANGUAGES } from "@cs/contracts";
 import { describe, expect, it } from "vitest";
+import chatEn from "./chat/en.json";
+import chatNd from "./chat/nd.json";
+import chatSn from "./chat/sn.json";
 import en from "./en.json";
 import { UI_LANGUAGES } from "./index.ts";
 import nd from "./nd.json";
@@ -27,8 +30,12 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
 }
 
-const english = flatten(en);
-const translations = { sn: flatten(sn), nd: flatten(nd) } as const;
+// The chat's texts load with the chat's own chunk (chat/*.json), and are checked the same way.
+const english = flatten({ ...en, ...chatEn });
+const translations = {
+  sn: flatten({ ...sn, ...chatSn }),
+  nd: flatten({ ...nd, ...chatNd }),
+} as const;
 
 /** Keys whose value may legitimately equal English (brand names). Keep this list short. */
 const SAME_AS_ENGLISH_ALLOWED = new Set(["app.name"]);
