@@ -108,7 +108,13 @@ export function useGroupChat(groupId: string, userId: string) {
                 method: "POST",
                 body: { clientId: next.clientId, body: next.body },
               });
-          update((s) => mergeMessages(s, [ZChatMessage.parse(message)]));
+          const stored = ZChatMessage.parse(message);
+          const gap = stored.seq > contiguousSeq(stateRef.current.messages) + 1;
+          update((s) => mergeMessages(s, [stored]));
+          if (gap) {
+            // Others wrote while this device was away: fetch what lies between.
+            void catchUp().catch(() => {});
+          }
         } catch (error) {
           if (error instanceof ApiError && error.status !== 0 && error.status < 500) {
             update((s) => ({
@@ -126,7 +132,7 @@ export function useGroupChat(groupId: string, userId: string) {
     } finally {
       flushing.current = false;
     }
-  }, [groupId, update]);
+  }, [groupId, update, catchUp]);
 
   // First page, the socket room, and the retries of the outbox.
   useEffect(() => {
@@ -217,7 +223,10 @@ export function useGroupChat(groupId: string, userId: string) {
         socket.emit("chat:leave", groupId);
       };
     });
-    const online = () => void flush();
+    const online = () => {
+      void flush();
+      void catchUp().catch(() => {});
+    };
     window.addEventListener("online", online);
     const timer = setInterval(() => {
       void flush();
