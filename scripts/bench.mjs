@@ -11,6 +11,9 @@
 //    - spread: the same load over 1,000 groups (>= 5,000 joins/s);
 //    - progress: commit of a payment to the `group:progress` event at 500 watching sockets
 //      (p99 <= 100 ms);
+//  - chat (issue 7, scripts/bench/chat.mjs): one group room with 1,000 members on sockets, a
+//    message's commit to every client (p99 <= 100 ms); then 10,000 idle signed-in sockets on one
+//    server process (RSS <= 500 MB);
 //  - recommender (issue 6, scripts/bench/recommender.mjs in its own process): fit on
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
@@ -26,6 +29,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { benchChatFanout, benchIdleSockets } from "./bench/chat.mjs";
 import { createTraders, loadWorld, seedSearchGroups, signTokens } from "./bench/data.mjs";
 import { benchServerEnv, SECRETS } from "./bench/env.mjs";
 import { benchCappedJoins, benchHotJoins, benchSpreadJoins } from "./bench/joins.mjs";
@@ -65,6 +69,7 @@ const ALL = [
   "capped",
   "spread",
   "progress",
+  "chat",
   "recommender",
 ];
 const requested = (process.env.BENCH_ONLY ?? "")
@@ -98,6 +103,9 @@ const settings = {
   watchers: num("BENCH_WATCHERS", 500),
   commitPayments: num("BENCH_PAYMENTS", 300),
   approvePayments: num("BENCH_APPROVE_PAYMENTS", 100),
+  chatMembers: num("BENCH_CHAT_MEMBERS", 1_000),
+  chatMessages: num("BENCH_CHAT_MESSAGES", 200),
+  idleSockets: num("BENCH_IDLE_SOCKETS", 10_000),
   profile: process.env.BENCH_PROFILE === "1",
   quietWaitSeconds: num("BENCH_QUIET_WAIT_SECONDS", 20),
 };
@@ -249,6 +257,7 @@ async function groupBuying(result) {
       selected.has("spread") ? settings.spreadAttempts : 0,
       selected.has("progress") ? settings.commitPayments + settings.approvePayments : 0,
       selected.has("queries") ? 40 : 0,
+      selected.has("chat") ? Math.max(settings.chatMembers, settings.idleSockets) : 0,
     ) + 200;
   const traderIds = await createTraders(pool, world, traderCount);
   const tokens = await signTokens(SECRETS.JWT_SECRET, traderIds);
@@ -352,6 +361,18 @@ async function groupBuying(result) {
       }),
     );
   }
+  if (selected.has("chat")) {
+    result.chat = await withServer("chat", async (server) => {
+      const members = traderIds
+        .slice(0, settings.chatMembers)
+        .map((id, i) => ({ id, token: tokens[i] }));
+      const fanout = await benchChatFanout(server, pool, world, members, {
+        messages: settings.chatMessages,
+      });
+      const idle = await benchIdleSockets(server, tokens.slice(0, settings.idleSockets));
+      return { fanout, idle };
+    });
+  }
   await pool.close();
 }
 
@@ -423,6 +444,14 @@ function summary(r) {
       `progress (commit -> event at ${r.progress.watchers} sockets): p50 ${p.allClientsMs.p50} ms, p99 ${p.allClientsMs.p99} ms, lost ${p.eventsLost} (p99 <= 100 ms): ${verdict(p.allClientsMs.p99 !== null && p.allClientsMs.p99 <= 100 && p.eventsLost === 0)}${busy(p)}`,
     );
   }
+  if (r.chat) {
+    const f = r.chat.fanout.commitToClient;
+    const idle = r.chat.idle;
+    lines.push(
+      `chat fan-out (transaction -> message at ${r.chat.fanout.members} members): p50 ${f.transactionToClientMs.p50} ms, p99 ${f.transactionToClientMs.p99} ms; from request start p99 ${f.fromRequestStartMs.p99} ms; lost ${f.deliveriesLost} (p99 <= 100 ms): ${verdict(f.transactionToClientMs.p99 !== null && f.transactionToClientMs.p99 <= 100 && f.deliveriesLost === 0)}${busy(r.chat.fanout)}`,
+      `idle sockets: ${idle.stillConnected} of ${idle.sockets} held, server RSS ${idle.serverRssMb.before} -> ${idle.serverRssMb.heldMax} MB (<= 500 MB): ${verdict(idle.serverRssMb.heldMax <= 500 && idle.stillConnected === idle.sockets)}`,
+    );
+  }
   if (r.recommender) {
     const { fit, serving } = r.recommender;
     lines.push(
@@ -453,7 +482,11 @@ try {
   if (selected.has("recommender")) {
     recommenderBench(result);
   }
-  if (["queries", "search", "hot", "capped", "spread", "progress"].some((b) => selected.has(b))) {
+  if (
+    ["queries", "search", "hot", "capped", "spread", "progress", "chat"].some((b) =>
+      selected.has(b),
+    )
+  ) {
     result.machine = { summary: result.machine };
     result.setup = {
       server:
