@@ -217,5 +217,21 @@ describe("chat: bad input and outsiders", () => {
     const huge = Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]);
     expectProblem(await upload(trader, huge, "image/png"), 413, "payload_too_large");
     expectProblem(await upload(room.stranger, png, "image/png"), 404, "not_found");
+    // Hidden by a moderator: gone for members, still there for moderators.
+    const hide = await send(
+      t,
+      "POST",
+      `/api/v1/groups/${room.group.id}/chat/messages/${message.id}/hide`,
+      { headers: room.admin.authorization },
+    );
+    expect(hide.statusCode).toBe(200);
+    const afterHide = await t.app.inject({ method: "GET", url, headers: trader.authorization });
+    expectProblem(afterHide, 404, "not_found");
+    const forModerator = await t.app.inject({
+      method: "GET",
+      url,
+      headers: room.admin.authorization,
+    });
+    expect(forModerator.statusCode).toBe(200);
   });
 });
