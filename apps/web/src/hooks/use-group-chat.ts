@@ -1,6 +1,7 @@
 import { type TChatMessage, type TChatPage, type TChatTyping, ZChatMessage } from "@cs/contracts";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../lib/api.ts";
+import { loadOutbox, outboxKey, saveOutbox } from "../lib/chat-outbox.ts";
 import {
   type ChatState,
   contiguousSeq,
@@ -17,31 +18,6 @@ const TYPING_SEND_MS = 2_000;
 const RETRY_MS = 5_000;
 
 const base = (groupId: string) => `/api/v1/groups/${groupId}/chat`;
-const outboxKey = (groupId: string, userId: string) => `cs-chat-outbox:${userId}:${groupId}`;
-
-/** Texts not yet sent, kept on the device so a reload while offline loses nothing. */
-function loadOutbox(key: string): PendingMessage[] {
-  try {
-    const stored = JSON.parse(localStorage.getItem(key) ?? "[]") as PendingMessage[];
-    return Array.isArray(stored) ? stored.filter((p) => p.kind === "text") : [];
-  } catch {
-    return [];
-  }
-}
-
-function saveOutbox(key: string, pending: PendingMessage[]): void {
-  try {
-    const texts = pending.filter((p) => p.kind === "text");
-    if (texts.length > 0) {
-      localStorage.setItem(key, JSON.stringify(texts));
-    } else {
-      localStorage.removeItem(key);
-    }
-  } catch {
-    // Storage blocked: the queue still lives in memory.
-  }
-}
-
 /**
  * A group's chat on this device: history (newest page, then "load earlier"), live messages over
  * the socket, a catch-up from the last number held after every reconnection or gap, and an
@@ -165,10 +141,14 @@ export function useGroupChat(groupId: string, userId: string) {
         return;
       }
       const join = () => {
-        const after = contiguousSeq(stateRef.current.messages);
+        // Before the first page has come, the socket only joins (pushes from then on are kept);
+        // after it, the answer carries whatever came after the last number held.
+        const after = stateRef.current.loaded
+          ? { after: contiguousSeq(stateRef.current.messages) }
+          : {};
         socket
           .timeout(10_000)
-          .emitWithAck("chat:join", { groupId, after })
+          .emitWithAck("chat:join", { groupId, ...after })
           .then((answer: { ok?: boolean; items?: TChatMessage[]; hasMore?: boolean }) => {
             if (answer.ok) {
               update((s) => mergeMessages(s, answer.items ?? []));
