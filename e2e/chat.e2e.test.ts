@@ -8,6 +8,7 @@ import {
   ensureWebBuilt,
   giveRefreshCookie,
   launchBrowser,
+  loginToken,
   type RunningServer,
   registerTraderViaApi,
   SCREENSHOTS,
@@ -23,7 +24,9 @@ function shownTexts(page: Page): Promise<string[]> {
   return page
     .getByTestId("chat-message")
     .evaluateAll((items) =>
-      items.map((item) => item.querySelector("p")?.textContent ?? "").filter(Boolean),
+      items
+        .map((item) => item.querySelector("p:not([data-testid=chat-hidden])")?.textContent ?? "")
+        .filter(Boolean),
     );
 }
 
@@ -190,6 +193,24 @@ describe.skipIf(!process.env.CS_E2E)("two traders and their supplier chat in the
     );
     expect(stored.body.items.map((m) => m.body)).toEqual(all);
     expect(stored.body.items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    // A moderator hides A's first message: the others see that it was hidden, live, in place.
+    const moderator = await loginToken(base, "0774000002", DEMO_PASSWORD);
+    const first = await callApi<{ items: { id: string }[] }>(base, `/groups/${groupId}/chat`, {
+      token: moderator,
+    });
+    const hidden = await callApi(
+      base,
+      `/groups/${groupId}/chat/messages/${first.body.items[0]?.id}/hide`,
+      { method: "POST", token: moderator },
+    );
+    expect(hidden.status).toBe(200);
+    await expect.poll(() => pageB.getByTestId("chat-hidden").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => pageS.getByTestId("chat-hidden").count(), { timeout: 10_000 }).toBe(1);
+    await waitForTexts(
+      pageB,
+      all.slice(1).map((text) => text),
+    );
 
     for (const [name, page] of [
       ["a", pageA],
