@@ -114,6 +114,17 @@ describe("chat: bad input and outsiders", () => {
     expect(page.items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it("holds the limit when a flood arrives all at once", async () => {
+    const room = await buildChatRoom(t, 1);
+    const trader = room.traders[0] as typeof room.admin;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => say(t, trader, room.group.id, `parallel ${i}`)),
+    );
+    const codes = answers.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 201)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(7);
+  });
+
   it("lets only members join the room on the socket, and pushes messages to them alone", async () => {
     const room = await buildChatRoom(t, 2);
     const [a, b] = room.traders as [typeof room.admin, typeof room.admin];

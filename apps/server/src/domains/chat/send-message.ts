@@ -1,5 +1,6 @@
 import { CHAT_MESSAGE_MAX, chatTextProblem, type TChatMessage } from "@cs/contracts";
 import { chatMessages, type DbOrTx, isUniqueViolation } from "@cs/db";
+import { sql } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, fieldError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -11,8 +12,15 @@ import { chatRoom } from "./rooms.ts";
 
 export const CHAT_BURST_SECONDS = 10;
 
-/** Refuses a send beyond the user's burst (per 10 s) or per-minute allowance. */
+/**
+ * Refuses a send beyond the user's burst (per 10 s) or per-minute allowance. The user's sends
+ * take turns here (a transaction-scoped advisory lock), so a flood of parallel requests cannot
+ * all count the same past; counting stored messages makes the limit shared by every instance.
+ */
 async function checkRate(tx: DbOrTx, ctx: AppContext, senderId: string): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`chat-rate:${senderId}`}, 0))`,
+  );
   const burst = await sentWithin(tx, senderId, CHAT_BURST_SECONDS);
   const minute = burst >= ctx.config.chatBurst ? 0 : await sentWithin(tx, senderId, 60);
   if (burst >= ctx.config.chatBurst || minute >= ctx.config.chatPerMinute) {
