@@ -18,6 +18,7 @@ import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { chatAdminRoutes } from "./domains/chat/admin-routes.ts";
 import { chatRoutes } from "./domains/chat/routes.ts";
 import { chatSocketHandlers } from "./domains/chat/socket.ts";
 import { fulfilmentAdminRoutes } from "./domains/fulfilment/admin-routes.ts";
@@ -142,6 +143,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
   await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
   await app.register(chatRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(chatAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/api/v1" });
   await app.register(pickupRoutes, { ctx, prefix: "/api/v1" });

@@ -100,3 +100,14 @@ export const ZChatReport = z.object({ reason: z.string().max(500).optional() });
 
 export const ZChatTyping = z.object({ groupId: z.string(), userId: z.string(), name: z.string() });
 export type TChatTyping = z.infer<typeof ZChatTyping>;
+
+/** A reported message waiting for a moderator, with what its reporters said. */
+export const ZChatReportedMessage = z.object({
+  message: ZChatMessage,
+  groupCode: z.string(),
+  groupTitle: z.string(),
+  reasons: z.array(z.string()),
+  lastReportedAt: z.string(),
+});
+export const ZChatReportList = z.object({ items: z.array(ZChatReportedMessage) });
+export type TChatReportedMessage = z.infer<typeof ZChatReportedMessage>;

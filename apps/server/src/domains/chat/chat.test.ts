@@ -124,6 +124,20 @@ describe("GET and POST /api/v1/groups/:groupId/chat", () => {
     const modView = (await readRoom(t, room.admin, room.group.id)).json<TChatPage>();
     expect(modView.abilities.moderate).toBe(true);
     expect(modView.items[0]).toMatchObject({ body: "something rude", reports: 1, hidden: false });
+    const queue = await send(t, "GET", "/api/v1/admin/chat/reports", {
+      headers: room.admin.authorization,
+    });
+    expect(queue.statusCode, queue.body).toBe(200);
+    const reported = queue.json<{ items: Array<{ message: TChatMessage; reasons: string[] }> }>();
+    expect(reported.items.find((i) => i.message.id === rude.id)).toMatchObject({
+      reasons: ["insulting"],
+      message: { body: "something rude", reports: 1 },
+    });
+    expectProblem(
+      await send(t, "GET", "/api/v1/admin/chat/reports", { headers: b.authorization }),
+      403,
+      "forbidden",
+    );
     const hidden = await send(
       t,
       "POST",
@@ -134,6 +148,12 @@ describe("GET and POST /api/v1/groups/:groupId/chat", () => {
     const seen = (await readRoom(t, b, room.group.id)).json<TChatPage>();
     expect(seen.items[0]).toMatchObject({ id: rude.id, hidden: true, body: null, seq: 1 });
     expect(seen.items[0]).not.toHaveProperty("reports");
+    const after = await send(t, "GET", "/api/v1/admin/chat/reports", {
+      headers: room.admin.authorization,
+    });
+    expect(
+      after.json<{ items: Array<{ message: TChatMessage }> }>().items.map((i) => i.message.id),
+    ).not.toContain(rude.id);
     const stillMod = (await readRoom(t, room.admin, room.group.id)).json<TChatPage>();
     expect(stillMod.items[0]).toMatchObject({ hidden: true, body: "something rude" });
   });
