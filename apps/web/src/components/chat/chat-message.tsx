@@ -190,7 +190,11 @@ export function PendingBubble({
         <MessageText text={item.body} />
       )}
       {item.status === "sending" ? (
-        <span className="text-right text-xs text-stone-600">{t("chat.sending")}</span>
+        <span className="text-right text-xs text-stone-600">
+          {typeof navigator !== "undefined" && !navigator.onLine
+            ? t("chat.waiting")
+            : t("chat.sending")}
+        </span>
       ) : (
         <span className="flex flex-wrap items-center justify-end gap-2 text-xs">
           <span className="font-semibold text-red-800">
