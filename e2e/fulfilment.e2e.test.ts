@@ -327,8 +327,9 @@ describe.skipIf(!process.env.CS_E2E)("a funded group reaches its traders", () =>
     });
     expect(completed).toBe(true);
 
-    // The supplier downloads the invoice of the completed order.
+    // The supplier downloads the invoice of the completed order, which says it is complete.
     await supplier.reload();
+    await supplier.locator('[data-testid="order-status"][data-status="completed"]').waitFor();
     const download = supplier.waitForEvent("download");
     await supplier.getByTestId("order-invoice").click();
     const file = join(SCREENSHOTS, "fulfilment-invoice.pdf");
@@ -350,5 +351,65 @@ describe.skipIf(!process.env.CS_E2E)("a funded group reaches its traders", () =>
     for (const account of books.body.accounts) {
       expect(account.balance, account.account).toBe(0);
     }
+  });
+
+  it("the supplier is paid: a new payout account, a payout file the admin exports and confirms", async () => {
+    // The owner moves payouts from the EcoCash wallet the demo gave to a bank account.
+    await supplier.goto(`${server.baseUrl}/manage/payouts`);
+    await supplier.getByTestId("payout-balance-USD").waitFor();
+    await supplier.getByTestId("payout-account-edit-USD").click();
+    const form = supplier.getByTestId("payout-account-form-USD");
+    await form.locator('input[value="bank"]').check({ force: true });
+    await form.locator('input[name="bankName"]').fill("CBZ Bank");
+    await form.locator('input[name="bankCode"]').fill("cbzbzwhx");
+    await form.locator('input[name="accountNumber"]').fill("0123 4567 890");
+    await form.locator('input[name="accountName"]').fill("Mbare Wholesale Foods");
+    await form.locator('button[type="submit"]').click();
+    await supplier
+      .getByTestId("payout-account-USD")
+      .filter({ hasText: "CBZ Bank · 01234567890" })
+      .waitFor();
+    await shot(supplier, "14-supplier-payout-account");
+
+    const adminContext = await launchBrowser();
+    contexts.push(adminContext);
+    await signInBrowser(server.baseUrl, adminContext, DEMO_ADMIN, DEMO_PASSWORD);
+    const admin = await newPage(adminContext, "admin");
+    await admin.goto(`${server.baseUrl}/manage/payouts`);
+    const owed = admin
+      .getByTestId("payout-balance-card")
+      .filter({ hasText: "Mbare Wholesale Foods" });
+    await owed.getByTestId("payout-pay").click();
+    await admin.getByTestId("payout-export-USD").waitFor();
+    await shot(admin, "15-admin-payout-desk");
+    const download = admin.waitForEvent("download");
+    await admin.getByTestId("payout-export-USD").click();
+    const csvPath = join(SCREENSHOTS, "fulfilment-payouts.csv");
+    await (await download).saveAs(csvPath);
+    const csv = readFileSync(csvPath, "utf8");
+    expect(csv).toContain("Mbare Wholesale Foods");
+    expect(csv).toContain(",bank,CBZBZWHX,CBZ Bank,01234567890,");
+    const confirm = admin
+      .getByTestId("payout-confirm-card")
+      .filter({ hasText: "Mbare Wholesale Foods" });
+    await confirm.locator('input[name="reference"]').fill("CBZ-TT-556120");
+    await confirm.getByTestId("payout-confirm-paid").click();
+    await confirm.waitFor({ state: "detached" });
+    await shot(admin, "16-admin-payout-confirmed");
+
+    await supplier.reload();
+    const paid = supplier.getByTestId("payout-row").filter({ hasText: "CBZ-TT-556120" });
+    await paid.waitFor();
+    await shot(supplier, "17-supplier-paid");
+
+    const adminToken = await loginToken(server.baseUrl, DEMO_ADMIN, DEMO_PASSWORD);
+    const books = await callApi<TTrialBalance>(server.baseUrl, "/admin/ledger/trial-balance", {
+      token: adminToken,
+    });
+    expect(books.body.unbalancedEntries).toBe(0);
+    const inTransit = books.body.byKind.find(
+      (k) => k.kind === "payouts_in_transit" && k.currency === "USD",
+    );
+    expect(inTransit?.balance ?? 0).toBe(0);
   });
 });

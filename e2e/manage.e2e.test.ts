@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import en from "../apps/web/src/i18n/en.json";
 import sn from "../apps/web/src/i18n/sn.json";
+import staffEn from "../apps/web/src/i18n/staff/en.json";
 import {
   callApi,
   ensureWebBuilt,
@@ -101,7 +102,7 @@ describe.skipIf(!process.env.CS_E2E)("suppliers and admins manage the catalogue"
     await form.getByTestId("product-submit").click();
     const stepError = form.getByTestId("tier-row").nth(2).locator("[data-field-error]");
     await stepError.waitFor();
-    expect(await stepError.textContent()).toBe(en.manage.errors.tierPrice);
+    expect(await stepError.textContent()).toBe(staffEn.manage.errors.tierPrice);
     await form.locator('input[name="tier-3-price"]').fill("21.75");
     // Editing the ladder clears its errors until the next "Add product".
     await stepError.waitFor({ state: "detached" });
@@ -222,7 +223,7 @@ describe.skipIf(!process.env.CS_E2E)("suppliers and admins manage the catalogue"
     const request = supplier.locator('[data-testid="request-card"]', { hasText: REQUEST_TEXT });
     await request.waitFor();
     const requestText = (await request.textContent()) ?? "";
-    expect(requestText).toContain(fill(en.manage.requests.quantity_other, { count: 40 }));
+    expect(requestText).toContain(fill(staffEn.manage.requests.quantity_other, { count: 40 }));
     expect(requestText).toContain("Mbare Musika");
     expect(requestText).not.toContain("Tendai");
     await request.scrollIntoViewIfNeeded();
@@ -236,7 +237,7 @@ describe.skipIf(!process.env.CS_E2E)("suppliers and admins manage the catalogue"
     await request.locator('textarea[name="reason"]').fill("We have no rice until next month.");
     await request.getByTestId("request-decline-confirm").click();
     await request.waitFor({ state: "detached" });
-    await supplier.getByText(en.manage.requests.declined).waitFor();
+    await supplier.getByText(staffEn.manage.requests.declined).waitFor();
 
     // The trader sees it declined.
     await trader.reload();
@@ -258,12 +259,12 @@ describe.skipIf(!process.env.CS_E2E)("suppliers and admins manage the catalogue"
 
     await admin.locator('input[name="rate"]').fill("27.10");
     await admin.getByTestId("rate-submit").click();
-    await admin.getByText(fill(en.manage.rate.saved, { rate: "27.10" })).waitFor();
+    await admin.getByText(fill(staffEn.manage.rate.saved, { rate: "27.10" })).waitFor();
     await expect.poll(() => admin.getByTestId("rate-value").textContent()).toBe("US$1 = ZiG 27.10");
     const history = admin.getByTestId("rate-history").locator("li");
     await expect.poll(() => history.count()).toBe(2);
     expect(await history.first().textContent()).toContain("ZiG 27.10");
-    expect(await history.first().textContent()).toContain(en.manage.rate.byYou);
+    expect(await history.first().textContent()).toContain(staffEn.manage.rate.byYou);
     await admin.screenshot({ path: join(SCREENSHOTS, "manage-rate.png"), fullPage: true });
     expect(await pageWidth(admin)).toBeLessThanOrEqual(360);
 

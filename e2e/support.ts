@@ -1,5 +1,5 @@
 import { type ChildProcess, execSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,17 +31,26 @@ export function ensureWebBuilt(): void {
 export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output: () => string };
 
 /**
- * Starts the real server on a free port with a fresh data directory (first start migrates and
- * seeds demo data) and waits for `/ready`. `E2E_BASE_URL` points the tests at a server already
- * running instead. `env` adds to the server's environment (e.g. PAYMENT_FAKES=true).
+ * Starts the real server on a free port with a data directory of its own and waits for `/ready`.
+ * The directory is a copy of `CS_E2E_DATA_TEMPLATE` when the run made one (e2e/global-setup.ts:
+ * migrated and seeded once for every journey); otherwise the first start migrates and seeds it.
+ * `E2E_BASE_URL` points the tests at a server already running instead. `env` adds to the
+ * server's environment (e.g. PAYMENT_FAKES=true).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<RunningServer> {
   const external = process.env.E2E_BASE_URL;
   if (external) {
     return { baseUrl: external.replace(/\/$/, ""), stop: async () => {}, output: () => "" };
   }
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "cs-e2e-data-"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cs-e2e-data-"));
+  const template = process.env.CS_E2E_DATA_TEMPLATE;
+  if (!options.dataDir && template) {
+    cpSync(template, dataDir, { recursive: true });
+  }
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -82,7 +91,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with ${child.exitCode}:\n${output}`);
@@ -98,7 +107,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   await stop();
-  throw new Error(`server not ready within 90 s:\n${output}`);
+  throw new Error(`server not ready within 150 s:\n${output}`);
 }
 
 /**

@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    globalSetup: ["e2e/global-setup.ts"],
     // The browser journeys only run through this config (`npm run test:e2e`), not `npm test`.
     env: { CS_E2E: "1" },
   },

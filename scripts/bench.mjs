@@ -14,6 +14,9 @@
 //  - chat (issue 7, scripts/bench/chat.mjs): one group room with 1,000 members on sockets, a
 //    message's commit to every client (p99 <= 100 ms); then 10,000 idle signed-in sockets on one
 //    server process (RSS <= 500 MB);
+//  - callbacks (issue 5): the payment-callback endpoint at 200 connections, every payment's
+//    signed webhook delivered twice (half duplicates) (>= 1,000/s, p99 <= 50 ms), exactly one
+//    capture per payment;
 //  - recommender (issue 6, scripts/bench/recommender.mjs in its own process): fit on
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
@@ -29,6 +32,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { benchCallbacks } from "./bench/callbacks.mjs";
 import { benchChatFanout, benchIdleSockets } from "./bench/chat.mjs";
 import { createTraders, loadWorld, seedSearchGroups, signTokens } from "./bench/data.mjs";
 import { benchServerEnv, SECRETS } from "./bench/env.mjs";
@@ -70,6 +74,7 @@ const ALL = [
   "spread",
   "progress",
   "chat",
+  "callbacks",
   "recommender",
 ];
 const requested = (process.env.BENCH_ONLY ?? "")
@@ -106,6 +111,8 @@ const settings = {
   chatMembers: num("BENCH_CHAT_MEMBERS", 1_000),
   chatMessages: num("BENCH_CHAT_MESSAGES", 200),
   idleSockets: num("BENCH_IDLE_SOCKETS", 10_000),
+  callbackPayments: num("BENCH_CALLBACK_PAYMENTS", 5_000),
+  callbackConnections: num("BENCH_CALLBACK_CONNECTIONS", 200),
   profile: process.env.BENCH_PROFILE === "1",
   quietWaitSeconds: num("BENCH_QUIET_WAIT_SECONDS", 20),
 };
@@ -258,6 +265,7 @@ async function groupBuying(result) {
       selected.has("progress") ? settings.commitPayments + settings.approvePayments : 0,
       selected.has("queries") ? 40 : 0,
       selected.has("chat") ? Math.max(settings.chatMembers, settings.idleSockets) : 0,
+      selected.has("callbacks") ? settings.callbackPayments : 0,
     ) + 200;
   const traderIds = await createTraders(pool, world, traderCount);
   const tokens = await signTokens(SECRETS.JWT_SECRET, traderIds);
@@ -373,6 +381,15 @@ async function groupBuying(result) {
       return { fanout, idle };
     });
   }
+  if (selected.has("callbacks")) {
+    result.callbacks = await withServer("callbacks", (server) =>
+      benchCallbacks(server, pool, world, tokens, {
+        payments: settings.callbackPayments,
+        connections: settings.callbackConnections,
+        sandboxSecret: SECRETS.SANDBOX_WEBHOOK_SECRET,
+      }),
+    );
+  }
   await pool.close();
 }
 
@@ -452,6 +469,12 @@ function summary(r) {
       `idle sockets: ${idle.stillConnected} of ${idle.sockets} held, server RSS ${idle.serverRssMb.before} -> ${idle.serverRssMb.heldMax} MB (<= 500 MB): ${verdict(idle.serverRssMb.heldMax <= 500 && idle.stillConnected === idle.sockets)}`,
     );
   }
+  if (r.callbacks) {
+    const c = r.callbacks;
+    lines.push(
+      `payment callbacks: ${c.callbacksPerSec}/s over ${c.callbacks} (${c.duplicates} duplicates) at ${c.connections} connections, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms (>= 1000/s, p99 <= 50 ms): ${verdict(c.callbacksPerSec >= 1000 && c.latencyMs.p99 <= 50)}; one capture per payment ${c.check.ok ? "ok" : "FAILED"}${busy(c)}`,
+    );
+  }
   if (r.recommender) {
     const { fit, serving } = r.recommender;
     lines.push(
@@ -483,7 +506,7 @@ try {
     recommenderBench(result);
   }
   if (
-    ["queries", "search", "hot", "capped", "spread", "progress", "chat"].some((b) =>
+    ["queries", "search", "hot", "capped", "spread", "progress", "callbacks", "chat"].some((b) =>
       selected.has(b),
     )
   ) {

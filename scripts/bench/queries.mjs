@@ -1,7 +1,7 @@
 // Statement counts per request: a second server pair (ROLE=api and ROLE=worker) whose database
 // connections go through the counting proxy. Sequential requests, not timed: this says how many
 // round trips to PostgreSQL each kind of request makes, which bounds what the timed runs can do.
-import { createHmac } from "node:crypto";
+import { signedSandboxCallback } from "./callbacks.mjs";
 import { createOpenGroup } from "./data.mjs";
 import { freePort, log, sleep, startServer, waitForOutbox } from "./lib.mjs";
 import { perRequest, startPgProxy } from "./pgproxy.mjs";
@@ -125,24 +125,10 @@ export async function probeQueries({
     );
     const hookBefore = proxy.snapshot("probe_api");
     for (const payment of joined) {
-      const sandboxId = payment.checkoutUrl.split("/").pop();
-      const body = JSON.stringify({
-        id: `evt_${sandboxId}_paid`,
-        type: "transaction.paid",
-        data: {
-          transactionId: sandboxId,
-          merchantReference: payment.paymentId,
-          amount: payment.amount,
-          currency: payment.currency,
-          status: "paid",
-          method: "ecocash",
-        },
-      });
-      const t = Math.floor(Date.now() / 1000);
-      const mac = createHmac("sha256", sandboxSecret).update(`${t}.${body}`).digest("hex");
+      const { body, signature } = signedSandboxCallback(sandboxSecret, payment);
       const response = await fetch(`${api.url}/api/v1/payments/webhooks/sandbox`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-sandbox-signature": `t=${t},v1=${mac}` },
+        headers: { "content-type": "application/json", "x-sandbox-signature": signature },
         body,
       });
       await response.text();

@@ -147,3 +147,33 @@ export async function buildDeliveredOrder(
   }
   return { ...order, pickups };
 }
+
+/** Every trader collects their whole share with their short code: the group completes. */
+export async function collectAll(
+  t: TestApp,
+  order: DeliveredOrder & { pickups: TMyPickup[] },
+): Promise<void> {
+  for (const pickup of order.pickups) {
+    const agent = order.agents[order.points.indexOf(pickup.pickupPoint.id)];
+    const response = await send(t, "POST", "/api/v1/pickup/handovers", {
+      headers: agent?.authorization ?? {},
+      body: { code: pickup.shortCode },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  }
+}
+
+/**
+ * A completed group: delivered and collected in full, so its supplier's payable (13 units at
+ * 9.20 less 10%: 107.64, with the default shares) is releasable. The supplier is the seeded
+ * one `buildGroup` uses: read balances before and after, not absolutely.
+ */
+export async function buildCompletedOrder(
+  t: TestApp,
+  shares?: Parameters<typeof buildFundedOrder>[1],
+): Promise<DeliveredOrder & { pickups: TMyPickup[] }> {
+  const order = await buildDeliveredOrder(t, shares);
+  await collectAll(t, order);
+  await t.drainOutbox();
+  return order;
+}

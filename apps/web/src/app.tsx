@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { AppShell } from "./components/app-shell.tsx";
 import { PageLoading } from "./components/page-loading.tsx";
 import { RequireAuth } from "./components/require-auth.tsx";
+import { loadStaffTexts } from "./i18n/index.ts";
 import { LandingRoute } from "./routes/landing.tsx";
 
 /** React.lazy for a named export. */
@@ -32,6 +33,12 @@ function lazyNamed<M>(load: () => Promise<M>, pick: (module: M) => ComponentType
   });
 }
 const RELOADED_FOR_CHUNK = "cs:reloaded-for-chunk";
+
+/** A staff area's chunk, once the staff texts are there too (or could not be had: offline). */
+async function withStaffTexts<M>(chunk: Promise<M>): Promise<M> {
+  const [module] = await Promise.all([chunk, loadStaffTexts().catch(() => undefined)]);
+  return module;
+}
 
 // Everything but the landing page is split out, so its first download stays small on 2G/3G.
 const QueryLayout = lazyNamed(
@@ -92,7 +99,7 @@ const MyPickupsRoute = lazyNamed(
 );
 // The pickup agent's section: its own chunks, with the QR decoder loaded only on "Scan".
 const PickupLayout = lazyNamed(
-  () => import("./components/pickup-layout.tsx"),
+  () => withStaffTexts(import("./components/pickup-layout.tsx")),
   (m) => m.PickupLayout,
 );
 const PickupHandoverRoute = lazyNamed(
@@ -105,7 +112,7 @@ const PickupDeliveriesRoute = lazyNamed(
 );
 // The Manage area (suppliers and admins) is its own set of chunks: traders never download it.
 const ManageLayout = lazyNamed(
-  () => import("./components/manage-layout.tsx"),
+  () => withStaffTexts(import("./components/manage-layout.tsx")),
   (m) => m.ManageLayout,
 );
 const ManageHomeRoute = lazyNamed(
@@ -147,6 +154,10 @@ const ManageOrderRoute = lazyNamed(
 const ManagePayablesRoute = lazyNamed(
   () => import("./routes/manage-payables.tsx"),
   (m) => m.ManagePayablesRoute,
+);
+const ManagePayoutsRoute = lazyNamed(
+  () => import("./routes/manage-payouts.tsx"),
+  (m) => m.ManagePayoutsRoute,
 );
 const ManageDisputesRoute = lazyNamed(
   () => import("./routes/manage-disputes.tsx"),
@@ -206,6 +217,7 @@ export function App() {
                 <Route path="orders" element={<ManageOrdersRoute />} />
                 <Route path="orders/:id" element={<ManageOrderRoute />} />
                 <Route path="payables" element={<ManagePayablesRoute />} />
+                <Route path="payouts" element={<ManagePayoutsRoute />} />
                 <Route path="disputes" element={<ManageDisputesRoute />} />
                 <Route path="recommendations" element={<ManageRecommendationsRoute />} />
               </Route>

@@ -6,6 +6,7 @@ export const MOBILE_MONEY_BANK_CODE = "MPS";
 
 export const PAYOUT_STATUSES = ["pending", "sent", "paid", "failed"] as const;
 export const ZPayoutStatus = z.enum(PAYOUT_STATUSES);
+export type TPayoutStatus = z.infer<typeof ZPayoutStatus>;
 export const PAYOUT_METHODS = ["flutterwave", "file"] as const;
 export const ZPayoutMethod = z.enum(PAYOUT_METHODS);
 
@@ -90,6 +91,7 @@ export const ZPayoutBalance = z.object({
   paidOut: z.number().int(),
   hasDestination: z.boolean(),
 });
+export type TPayoutBalance = z.infer<typeof ZPayoutBalance>;
 export const ZPayoutBalanceList = z.object({
   items: z.array(ZPayoutBalance),
   /** How payouts can go out here: `flutterwave` only when it is configured. */
@@ -104,6 +106,8 @@ export const ZCreatePayout = z.strictObject({
   amount: z.number().int().positive().optional(),
 });
 
+export type TCreatePayout = z.infer<typeof ZCreatePayout>;
+
 export const ZResolvePayout = z.discriminatedUnion("outcome", [
   z.strictObject({
     outcome: z.literal("paid"),
@@ -116,4 +120,9 @@ export const ZResolvePayout = z.discriminatedUnion("outcome", [
   }),
 ]);
 
+export type TResolvePayout = z.infer<typeof ZResolvePayout>;
+
 export const ZPayoutExportQuery = z.strictObject({ currency: ZCurrency });
+
+/** A supplier's payouts page: its payouts, newest first, and its balances per currency. */
+export const ZSupplierPayouts = ZPayoutList.extend({ balances: z.array(ZPayoutBalance) });

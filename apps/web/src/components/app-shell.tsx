@@ -1,5 +1,7 @@
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet } from "react-router";
+import { loadStaffTexts } from "../i18n/index.ts";
 import { canManage } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { LogoMark } from "./icons.tsx";
@@ -17,6 +19,13 @@ export function AppShell() {
   const signedIn = useSession((s) => s.status === "authenticated");
   const manager = useSession((s) => canManage(s.user));
   const agent = useSession((s) => s.user?.role === "pickup_agent");
+  const staff = useSession((s) => s.user !== null && s.user?.role !== "trader");
+  // Suppliers, agents and admins see staff controls on shared screens too (a group's page).
+  useEffect(() => {
+    if (staff) {
+      void loadStaffTexts().catch(() => undefined);
+    }
+  }, [staff]);
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-800 text-white">

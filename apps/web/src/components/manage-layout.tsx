@@ -54,6 +54,9 @@ export function ManageLayout() {
         <NavLink to="/manage/payables" className={sectionTabClass}>
           {t("manage.payables.title")}
         </NavLink>
+        <NavLink to="/manage/payouts" className={sectionTabClass}>
+          {t("manage.payouts.title")}
+        </NavLink>
         {isManagingAdmin(user) ? (
           <NavLink to="/manage/disputes" className={sectionTabClass}>
             {t("manage.disputes.title")}

@@ -7,6 +7,9 @@ import en from "./en.json";
 import { UI_LANGUAGES } from "./index.ts";
 import nd from "./nd.json";
 import sn from "./sn.json";
+import staffEn from "./staff/en.json";
+import staffNd from "./staff/nd.json";
+import staffSn from "./staff/sn.json";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -31,10 +34,20 @@ function placeholders(text: string): string[] {
 }
 
 // The chat's texts load with the chat's own chunk (chat/*.json), and are checked the same way.
-const english = flatten({ ...en, ...chatEn });
+/** A language's core texts with its staff areas' texts, as i18next deep-merges them. */
+function merged(core: Tree, staff: Tree): Map<string, string> {
+  const all = flatten(core);
+  for (const [key, value] of flatten(staff)) {
+    expect(all.has(key), `${key} in both the core and the staff texts`).toBe(false);
+    all.set(key, value);
+  }
+  return all;
+}
+
+const english = merged({ ...en, ...chatEn }, staffEn);
 const translations = {
-  sn: flatten({ ...sn, ...chatSn }),
-  nd: flatten({ ...nd, ...chatNd }),
+  sn: merged({ ...sn, ...chatSn }, staffSn),
+  nd: merged({ ...nd, ...chatNd }, staffNd),
 } as const;
 
 /** Keys whose value may legitimately equal English (brand names). Keep this list short. */

@@ -21,6 +21,39 @@ const loaders: Record<Exclude<UiLanguage, "en">, () => Promise<{ default: typeof
   nd: () => import("./nd.json"),
 };
 
+type StaffTexts = typeof import("./staff/en.json");
+
+/**
+ * Texts of the staff areas (Manage, Pickup): a third of the strings, needed by suppliers, agents
+ * and admins only, so the trader's first load does without them.
+ */
+const staffLoaders: Record<UiLanguage, () => Promise<{ default: StaffTexts }>> = {
+  en: () => import("./staff/en.json"),
+  sn: () => import("./staff/sn.json"),
+  nd: () => import("./staff/nd.json"),
+};
+let staffWanted = false;
+const staffLoaded = new Set<UiLanguage>();
+
+async function ensureStaffLoaded(language: UiLanguage): Promise<void> {
+  if (!staffWanted || staffLoaded.has(language)) {
+    return;
+  }
+  const bundle = await staffLoaders[language]();
+  i18next.addResourceBundle(language, "translation", bundle.default, true, true);
+  staffLoaded.add(language);
+}
+
+/**
+ * Loads the staff areas' texts in English (the fallback) and the current language, and from now
+ * on with every language switched to. Screens re-render when they arrive.
+ */
+export async function loadStaffTexts(): Promise<void> {
+  staffWanted = true;
+  await initI18n();
+  await Promise.all([ensureStaffLoaded("en"), ensureStaffLoaded(currentLanguage())]);
+}
+
 export function isUiLanguage(value: unknown): value is UiLanguage {
   return typeof value === "string" && (UI_LANGUAGES as readonly string[]).includes(value);
 }
@@ -50,6 +83,7 @@ async function ensureLoaded(language: UiLanguage): Promise<void> {
 /** Loads the language if needed, switches the UI to it and, unless told not to, remembers it. */
 export async function setLanguage(language: UiLanguage, persist = true): Promise<void> {
   await ensureLoaded(language);
+  await ensureStaffLoaded(language);
   await i18next.changeLanguage(language);
   document.documentElement.lang = language;
   if (persist) {
@@ -81,7 +115,8 @@ async function startI18n(): Promise<void> {
     partialBundledLanguages: true,
     interpolation: { escapeValue: false },
     returnNull: false,
-    react: { useSuspense: false },
+    // Re-render when a bundle arrives (the staff areas' texts load after the first paint).
+    react: { useSuspense: false, bindI18nStore: "added" },
   });
   if (language !== "en") {
     try {

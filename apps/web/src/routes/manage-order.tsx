@@ -14,7 +14,7 @@ import { downloadInvoice, useOrder, useOrderAction } from "../hooks/api/orders.t
 import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
 import { formatHarareTime, harareDateInput, serverNow } from "../lib/server-clock.ts";
-import { ORDER_TONES, RespondBy } from "./manage-orders.tsx";
+import { OrderStatusChip, RespondBy } from "./manage-orders.tsx";
 
 type Form = "accept" | "reject" | "dispatch" | null;
 
@@ -161,12 +161,7 @@ export function ManageOrderRoute() {
         {t("manage.orders.back")}
       </Link>
       <div className="flex items-center gap-2">
-        <span
-          className={`rounded-full px-3 py-1 text-sm font-bold ${ORDER_TONES[o.status]}`}
-          data-testid="order-status"
-        >
-          {t(`manage.orders.status.${o.status}`)}
-        </span>
+        <OrderStatusChip order={o} large />
         <span className="text-sm font-semibold text-green-800">{o.group.code}</span>
       </div>
       <RespondBy order={o} />

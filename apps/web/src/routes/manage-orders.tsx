@@ -27,6 +27,26 @@ export const ORDER_TONES: Record<TOrderStatus, string> = {
   lapsed: "bg-stone-200 text-stone-900",
 };
 
+/**
+ * The order's chip: its own status, except that a checked-in order whose group has completed
+ * (every unit collected, the supplier's money released) says so.
+ */
+export function OrderStatusChip({ order, large }: { order: TSupplierOrder; large?: boolean }) {
+  const { t } = useTranslation();
+  const completed = order.status === "received" && order.group.status === "completed";
+  return (
+    <span
+      className={`rounded-full font-bold ${large ? "px-3 py-1" : "px-2.5 py-0.5"} text-sm ${
+        completed ? "bg-green-900 text-white" : ORDER_TONES[order.status]
+      }`}
+      data-testid="order-status"
+      data-status={completed ? "completed" : order.status}
+    >
+      {completed ? t("manage.orders.completed") : t(`manage.orders.status.${order.status}`)}
+    </span>
+  );
+}
+
 /** "Answer within 1 d 4 h" on the server's clock, red in the last hours. */
 export function RespondBy({ order }: { order: TSupplierOrder }) {
   const { t } = useTranslation();
@@ -62,11 +82,7 @@ function OrderRow({ order }: { order: TSupplierOrder }) {
         <div className="flex min-w-0 flex-1 flex-col gap-1">
           <div className="flex items-center justify-between gap-2">
             <span className="text-sm font-semibold text-green-800">{order.group.code}</span>
-            <span
-              className={`rounded-full px-2.5 py-0.5 text-sm font-bold ${ORDER_TONES[order.status]}`}
-            >
-              {t(`manage.orders.status.${order.status}`)}
-            </span>
+            <OrderStatusChip order={order} />
           </div>
           <p className="truncate text-lg font-bold text-stone-900">{order.group.title}</p>
           <p className="text-[15px] text-stone-700">

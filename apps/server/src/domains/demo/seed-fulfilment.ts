@@ -17,7 +17,8 @@ import { DEMO_LOGINS } from "./seed.ts";
 /** How far past funding a demo group goes. */
 export type FulfilmentStage = "pending" | "ordered" | "delivered" | "completed";
 
-const actorOf = (user: typeof users.$inferSelect): Actor => ({
+/** A demo user as the services see them when acting. */
+export const actorOf = (user: typeof users.$inferSelect): Actor => ({
   id: user.id,
   role: user.role,
   staffRole: user.staffRole,

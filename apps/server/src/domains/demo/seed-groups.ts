@@ -11,6 +11,7 @@ import { processDueRefunds } from "../payments/refunds.ts";
 import { createRandom } from "./random.ts";
 import { DEMO_LOGINS } from "./seed.ts";
 import { type FulfilmentStage, seedDemoFulfilment } from "./seed-fulfilment.ts";
+import { seedDemoPayouts } from "./seed-payouts.ts";
 
 const HOUR = 3_600_000;
 
@@ -184,6 +185,7 @@ export async function seedDemoGroups(app: AppContext, seed: number): Promise<num
     }
   }
   await seedDemoFulfilment(ctx, fulfilment);
+  await seedDemoPayouts(ctx);
   while ((await processDueRefunds(ctx)) > 0) {
     // send every refund the closed groups owe
   }

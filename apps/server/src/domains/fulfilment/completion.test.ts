@@ -14,7 +14,7 @@ import {
   buildAcceptedOrder,
   buildDeliveredOrder,
   buildSupplierMember,
-  type DeliveredOrder,
+  collectAll,
   myPickups,
   receive,
 } from "../../../test/fulfilment.ts";
@@ -33,21 +33,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function collectAll(
-  order: DeliveredOrder & {
-    pickups: Array<{ shortCode: string | null; pickupPoint: { id: string } }>;
-  },
-) {
-  for (const pickup of order.pickups) {
-    const agent = order.agents[order.points.indexOf(pickup.pickupPoint.id)];
-    const response = await send(t, "POST", "/api/v1/pickup/handovers", {
-      headers: agent?.authorization ?? {},
-      body: { code: pickup.shortCode },
-    });
-    expect(response.statusCode, response.body).toBe(200);
-  }
-}
-
 async function sendRefunds() {
   while ((await processDueRefunds(t.ctx)) > 0) {
     // until none is due
@@ -65,7 +50,7 @@ describe("completing a group", () => {
       accounts.supplierReleasable(supplierId),
       "USD",
     );
-    await collectAll(order);
+    await collectAll(t, order);
     expect((await findGroup(t.ctx.db, order.group.id))?.status).toBe("completed");
     expect(await balance(t.ctx.db, accounts.supplierReleasable(supplierId), "USD")).toBe(
       releasableBefore - net,
@@ -136,7 +121,7 @@ describe("completing a group", () => {
       409,
       "invoice_not_issued",
     );
-    await Promise.all([collectAll(first), collectAll(second)]);
+    await Promise.all([collectAll(t, first), collectAll(t, second)]);
     const rows = await t.ctx.db
       .select({ number: invoices.number })
       .from(invoices)

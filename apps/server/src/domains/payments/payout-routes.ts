@@ -10,6 +10,7 @@ import {
   ZPayoutList,
   ZPayoutQuery,
   ZResolvePayout,
+  ZSupplierPayouts,
 } from "@cs/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -106,7 +107,7 @@ export const payoutRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         summary: "The supplier's payouts and balances: available, in payout, paid out",
         params: ZId,
         querystring: ZPayoutQuery.omit({ supplierId: true }),
-        response: { 200: ZPayoutList.extend({ balances: ZPayoutBalanceList.shape.items }) },
+        response: { 200: ZSupplierPayouts },
       },
     },
     async (request) => {

@@ -14,6 +14,7 @@ import {
   suppliers,
 } from "@cs/db";
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -298,72 +299,69 @@ function paidFrom(payout: PayoutRow): string {
 }
 
 /**
- * The payout went through: `paid`, and the ledger moves it from in transit to the account it was
- * paid from. Only a `sent` (or, for a transfer confirmed before our own record of sending it,
- * `pending`) payout moves; anything else is left as it is and false returned, so a confirmation
- * delivered twice is applied once. Runs in the caller's transaction, with the payout locked.
+ * Moves a payout that is still `pending` or `sent` to its outcome and posts the ledger entry
+ * that goes with it, in the caller's transaction. Anything else is left as it is and false
+ * returned, so an outcome delivered twice is applied once.
  */
-export async function markPayoutPaid(
+async function settlePayout(
   tx: DbOrTx,
   payout: PayoutRow,
-  providerRef: string,
+  outcome: {
+    status: "paid" | "failed";
+    set: PgUpdateSetSource<typeof payouts>;
+    /** Where the money goes from `payouts_in_transit`. */
+    to: string;
+  },
 ): Promise<boolean> {
   const [moved] = await tx
     .update(payouts)
-    .set({
-      status: "paid",
-      providerRef,
-      lastError: null,
-      paidAt: sql`now()`,
-      sentAt: sql`coalesce(${payouts.sentAt}, now())`,
-      updatedAt: sql`now()`,
-    })
+    .set({ ...outcome.set, status: outcome.status, updatedAt: sql`now()` })
     .where(and(eq(payouts.id, payout.id), sql`${payouts.status} in ('pending', 'sent')`))
     .returning({ id: payouts.id });
   if (!moved) {
     return false;
   }
   await post(tx, {
-    kind: "payout_paid",
+    kind: `payout_${outcome.status}`,
     referenceType: "payout",
     referenceId: payout.id,
     currency: payout.currency,
     lines: [
       { account: accounts.payoutsInTransit, amount: payout.amount },
-      { account: paidFrom(payout), amount: -payout.amount },
+      { account: outcome.to, amount: -payout.amount },
     ],
   });
   return true;
 }
 
 /**
+ * The payout went through: `paid`, and the ledger moves it from in transit to the account it was
+ * paid from (a transfer confirmed before our own record of sending it may still be `pending`).
+ * Runs in the caller's transaction, with the payout locked; applied once.
+ */
+export function markPayoutPaid(tx: DbOrTx, payout: PayoutRow, providerRef: string) {
+  return settlePayout(tx, payout, {
+    status: "paid",
+    set: {
+      providerRef,
+      lastError: null,
+      paidAt: sql`now()`,
+      sentAt: sql`coalesce(${payouts.sentAt}, now())`,
+    },
+    to: paidFrom(payout),
+  });
+}
+
+/**
  * The payout did not go through: `failed`, and the ledger gives the amount back to the
  * supplier's releasable balance, so it can be paid out again. Applied once, like `markPayoutPaid`.
  */
-export async function markPayoutFailed(
-  tx: DbOrTx,
-  payout: PayoutRow,
-  reason: string,
-): Promise<boolean> {
-  const [moved] = await tx
-    .update(payouts)
-    .set({ status: "failed", lastError: reason.slice(0, 1000), updatedAt: sql`now()` })
-    .where(and(eq(payouts.id, payout.id), sql`${payouts.status} in ('pending', 'sent')`))
-    .returning({ id: payouts.id });
-  if (!moved) {
-    return false;
-  }
-  await post(tx, {
-    kind: "payout_failed",
-    referenceType: "payout",
-    referenceId: payout.id,
-    currency: payout.currency,
-    lines: [
-      { account: accounts.payoutsInTransit, amount: payout.amount },
-      { account: accounts.supplierReleasable(payout.supplierId), amount: -payout.amount },
-    ],
+export function markPayoutFailed(tx: DbOrTx, payout: PayoutRow, reason: string) {
+  return settlePayout(tx, payout, {
+    status: "failed",
+    set: { lastError: reason.slice(0, 1000) },
+    to: accounts.supplierReleasable(payout.supplierId),
   });
-  return true;
 }
 
 export async function lockPayout(tx: DbOrTx, id: string): Promise<PayoutRow> {

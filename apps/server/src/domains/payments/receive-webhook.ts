@@ -18,7 +18,12 @@ async function paymentOf(ctx: AppContext, providerName: string, event: VerifiedW
     ? eq(payments.id, event.merchantReference)
     : undefined;
   const [payment] = await ctx.db
-    .select({ providerRef: payments.providerRef, currency: payments.currency })
+    .select({
+      id: payments.id,
+      providerRef: payments.providerRef,
+      currency: payments.currency,
+      status: payments.status,
+    })
     .from(payments)
     .where(
       and(
@@ -74,9 +79,60 @@ export async function handleWebhook(
   if (!payment) {
     throw new AppError("unknown_reference", "No payment with this provider reference");
   }
-  const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
-    transactionId: event.transactionId,
-    currency: payment.currency,
-  });
-  return applyProviderTransaction(ctx, providerName, verified, event.eventKey);
+  if (payment.status === "succeeded" && payment.providerRef === event.providerRef) {
+    // Captured already, and nothing the provider says now can change that: a redelivery (the
+    // usual case) is answered without asking the provider or locking anything.
+    await recordWebhookEvent(
+      ctx.db,
+      providerName,
+      event.eventKey,
+      "already_applied",
+      event.payload,
+    );
+    return "already_applied";
+  }
+  // A copy of a webhook that is being applied right now waits for that one here, rather than on
+  // the payment's row lock while holding one of the pool's connections (providers send copies
+  // together: under load those waits starved the pool).
+  const flights = inFlightOf(ctx);
+  const running = flights.get(payment.id);
+  if (running) {
+    const outcome = await running.catch(() => null);
+    if (outcome !== null && outcome !== "still_pending") {
+      await recordWebhookEvent(
+        ctx.db,
+        providerName,
+        event.eventKey,
+        "already_applied",
+        event.payload,
+      );
+      return "already_applied";
+    }
+  }
+  const work = (async () => {
+    const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
+      transactionId: event.transactionId,
+      currency: payment.currency,
+    });
+    return applyProviderTransaction(ctx, providerName, verified, event.eventKey);
+  })();
+  flights.set(payment.id, work);
+  try {
+    return await work;
+  } finally {
+    if (flights.get(payment.id) === work) {
+      flights.delete(payment.id);
+    }
+  }
+}
+
+const inFlight = new WeakMap<AppContext, Map<string, Promise<ApplyOutcome>>>();
+
+function inFlightOf(ctx: AppContext): Map<string, Promise<ApplyOutcome>> {
+  let flights = inFlight.get(ctx);
+  if (!flights) {
+    flights = new Map();
+    inFlight.set(ctx, flights);
+  }
+  return flights;
 }

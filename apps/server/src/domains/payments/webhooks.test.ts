@@ -86,6 +86,26 @@ describe("POST /api/v1/payments/webhooks/sandbox", () => {
     await expectLedgerConsistent(t);
   });
 
+  it("credits once when ten copies of the webhook arrive at the same moment", async () => {
+    const share = await joined(2);
+    const ref = await providerRefOf(share.payment.paymentId);
+    await t.ctx.payments.sandbox.decide(ref, { approve: true, method: "ecocash" });
+    const body = webhookBody(ref);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => sendWebhook(body)));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    const outcomes = responses.map((r) => r.json<{ outcome: string }>().outcome).sort();
+    expect(outcomes).toEqual([...Array(9).fill("already_applied"), "credited"].sort());
+    const captures = await t.ctx.db
+      .select()
+      .from(journalEntries)
+      .where(
+        sql`${journalEntries.kind} = 'payment_captured' and ${journalEntries.referenceId} = ${share.payment.paymentId}`,
+      );
+    expect(captures).toHaveLength(1);
+    expect((await findGroup(t.ctx.db, share.groupId))?.paidQty).toBe(2);
+    await expectLedgerConsistent(t);
+  });
+
   it("refuses a bad or stale signature, records it and credits nothing", async () => {
     const share = await joined();
     const ref = await providerRefOf(share.payment.paymentId);

@@ -8,8 +8,8 @@ import {
   ZSupplierOrder,
 } from "@cs/contracts";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api } from "../../lib/api.ts";
-import { useSession } from "../../stores/session.ts";
+import { api } from "../../lib/api.ts";
+import { downloadFile } from "../../lib/download.ts";
 import { useViewer } from "./groups.ts";
 
 export const orderKeys = {
@@ -112,23 +112,7 @@ export function useResolveDispute() {
   });
 }
 
-/**
- * Downloads `GET /api/v1/orders/:id/invoice` (a PDF) and saves it: a plain link cannot carry the
- * Bearer token, so the file comes through fetch and leaves as a blob.
- */
+/** Downloads `GET /api/v1/orders/:id/invoice` (a PDF) and saves it. */
 export async function downloadInvoice(orderId: string, fileName: string): Promise<void> {
-  const token = useSession.getState().accessToken;
-  const res = await fetch(`/api/v1/orders/${orderId}/invoice`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    credentials: "same-origin",
-  });
-  if (!res.ok) {
-    throw new ApiError(res.status, await res.json().catch(() => ({})));
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  await downloadFile(`/api/v1/orders/${orderId}/invoice`, fileName);
 }
