@@ -11,6 +11,9 @@
 //    - spread: the same load over 1,000 groups (>= 5,000 joins/s);
 //    - progress: commit of a payment to the `group:progress` event at 500 watching sockets
 //      (p99 <= 100 ms);
+//  - chat (issue 7, scripts/bench/chat.mjs): one group room with 1,000 members on sockets, a
+//    message's commit to every client (p99 <= 100 ms); then 10,000 idle signed-in sockets on one
+//    server process (RSS <= 500 MB);
 //  - callbacks (issue 5): the payment-callback endpoint at 200 connections, every payment's
 //    signed webhook delivered twice (half duplicates) (>= 1,000/s, p99 <= 50 ms), exactly one
 //    capture per payment;
@@ -33,6 +36,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { benchCallbacks } from "./bench/callbacks.mjs";
+import { benchChatFanout, benchIdleSockets } from "./bench/chat.mjs";
 import { createTraders, loadWorld, seedSearchGroups, signTokens } from "./bench/data.mjs";
 import { benchServerEnv, SECRETS } from "./bench/env.mjs";
 import { benchCappedJoins, benchHotJoins, benchSpreadJoins } from "./bench/joins.mjs";
@@ -73,6 +77,7 @@ const ALL = [
   "capped",
   "spread",
   "progress",
+  "chat",
   "callbacks",
   "recommendations",
   "recommender",
@@ -108,6 +113,9 @@ const settings = {
   watchers: num("BENCH_WATCHERS", 500),
   commitPayments: num("BENCH_PAYMENTS", 300),
   approvePayments: num("BENCH_APPROVE_PAYMENTS", 100),
+  chatMembers: num("BENCH_CHAT_MEMBERS", 1_000),
+  chatMessages: num("BENCH_CHAT_MESSAGES", 200),
+  idleSockets: num("BENCH_IDLE_SOCKETS", 10_000),
   callbackPayments: num("BENCH_CALLBACK_PAYMENTS", 5_000),
   callbackConnections: num("BENCH_CALLBACK_CONNECTIONS", 200),
   recoTraders: num("BENCH_RECO_TRADERS", 10_000),
@@ -265,6 +273,7 @@ async function groupBuying(result) {
       selected.has("spread") ? settings.spreadAttempts : 0,
       selected.has("progress") ? settings.commitPayments + settings.approvePayments : 0,
       selected.has("queries") ? 40 : 0,
+      selected.has("chat") ? Math.max(settings.chatMembers, settings.idleSockets) : 0,
       selected.has("callbacks") ? settings.callbackPayments : 0,
       selected.has("recommendations") ? settings.recoTraders : 0,
     ) + 200;
@@ -370,6 +379,18 @@ async function groupBuying(result) {
       }),
     );
   }
+  if (selected.has("chat")) {
+    result.chat = await withServer("chat", async (server) => {
+      const members = traderIds
+        .slice(0, settings.chatMembers)
+        .map((id, i) => ({ id, token: tokens[i] }));
+      const fanout = await benchChatFanout(server, pool, world, members, {
+        messages: settings.chatMessages,
+      });
+      const idle = await benchIdleSockets(server, tokens.slice(0, settings.idleSockets));
+      return { fanout, idle };
+    });
+  }
   if (selected.has("callbacks")) {
     result.callbacks = await withServer("callbacks", (server) =>
       benchCallbacks(server, pool, world, tokens, {
@@ -471,6 +492,14 @@ function summary(r) {
       `progress (commit -> event at ${r.progress.watchers} sockets): p50 ${p.allClientsMs.p50} ms, p99 ${p.allClientsMs.p99} ms, lost ${p.eventsLost} (p99 <= 100 ms): ${verdict(p.allClientsMs.p99 !== null && p.allClientsMs.p99 <= 100 && p.eventsLost === 0)}${busy(p)}`,
     );
   }
+  if (r.chat) {
+    const f = r.chat.fanout.commitToClient;
+    const idle = r.chat.idle;
+    lines.push(
+      `chat fan-out (transaction -> message at ${r.chat.fanout.members} members): p50 ${f.transactionToClientMs.p50} ms, p99 ${f.transactionToClientMs.p99} ms; from request start p99 ${f.fromRequestStartMs.p99} ms; lost ${f.deliveriesLost} (p99 <= 100 ms): ${verdict(f.transactionToClientMs.p99 !== null && f.transactionToClientMs.p99 <= 100 && f.deliveriesLost === 0)}${busy(r.chat.fanout)}`,
+      `idle sockets: ${idle.stillConnected} of ${idle.sockets} held, server RSS ${idle.serverRssMb.before} -> ${idle.serverRssMb.heldMax} MB (<= 500 MB): ${verdict(idle.serverRssMb.heldMax <= 500 && idle.stillConnected === idle.sockets)}`,
+    );
+  }
   if (r.callbacks) {
     const c = r.callbacks;
     lines.push(
@@ -523,6 +552,7 @@ try {
       "progress",
       "callbacks",
       "recommendations",
+      "chat",
     ].some((b) => selected.has(b))
   ) {
     result.machine = { summary: result.machine };

@@ -23,5 +23,7 @@ export function benchServerEnv({ dataDir, databaseUrl }) {
     RATE_LIMIT_PER_MINUTE: "1000000000",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000000000",
     SEED_ON_EMPTY: "false",
+    CHAT_BURST: "1000",
+    CHAT_PER_MINUTE: "10000",
   };
 }

@@ -18,6 +18,9 @@ import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
+import { chatAdminRoutes } from "./domains/chat/admin-routes.ts";
+import { chatRoutes } from "./domains/chat/routes.ts";
+import { chatSocketHandlers } from "./domains/chat/socket.ts";
 import { fulfilmentAdminRoutes } from "./domains/fulfilment/admin-routes.ts";
 import { orderRoutes } from "./domains/fulfilment/routes.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
@@ -149,6 +152,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(groupRoutes, { ctx, prefix: "/api/v1" });
   await app.register(groupRequestRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(chatRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(chatAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(paymentRoutes, { ctx, prefix: "/api/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/api/v1" });
   await app.register(pickupRoutes, { ctx, prefix: "/api/v1" });
@@ -171,6 +176,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     redisPrefix: config.redisPrefix,
     corsOrigins: config.corsOrigins,
     log: app.log,
+    socketHandlers: [chatSocketHandlers(ctx)],
     async isAdmin(userId) {
       const [user] = await ctx.db
         .select({ role: users.role, staffRole: users.staffRole, disabled: users.disabled })

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type DatabaseHandle, openDatabase } from "@cs/db";
 import { createLocalSmsDriver } from "./domains/channels/sms.ts";
+import { postSystemMessage } from "./domains/chat/system-messages.ts";
 import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
@@ -94,5 +95,6 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
     "pickup.credentials_issued": (payload) => textPickupCodes(ctx, payload),
     "pickup.short_delivery": (payload) => textShortDelivery(ctx, payload),
     "realtime.pickup": ({ credentialId }) => pushCredential(ctx, credentialId),
+    "chat.system": (payload) => postSystemMessage(ctx, payload),
   };
 }

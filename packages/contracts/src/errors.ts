@@ -60,6 +60,9 @@ export const ERROR_CODES = [
   "payout_exceeds_balance",
   "payout_destination_missing",
   "payout_method_unavailable",
+  "chat_message_invalid",
+  "chat_message_too_long",
+  "chat_rate_limited",
   "internal_error",
   "service_unavailable",
 ] as const;

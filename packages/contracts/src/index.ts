@@ -1,5 +1,6 @@
 export * from "./auth.ts";
 export * from "./catalog.ts";
+export * from "./chat.ts";
 export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./experiments.ts";

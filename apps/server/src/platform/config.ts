@@ -79,6 +79,9 @@ const ZEnv = z.object({
   COMMISSION_BPS: z.coerce.number().int().min(0).max(5000).default(1000),
   SEARCH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(50),
+  /** Chat messages a user may send in a burst (10 s), and per minute. */
+  CHAT_BURST: z.coerce.number().int().min(1).max(1000).default(5),
+  CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   RESERVATION_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
@@ -165,6 +168,8 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     commissionBps: env.COMMISSION_BPS,
     reservationHoldMinutes: env.RESERVATION_HOLD_MINUTES,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    chatBurst: env.CHAT_BURST,
+    chatPerMinute: env.CHAT_PER_MINUTE,
     searchCacheMs: env.SEARCH_CACHE_MS,
     orderResponseHours: env.ORDER_RESPONSE_HOURS,
     pickupWindowDays: env.PICKUP_WINDOW_DAYS,

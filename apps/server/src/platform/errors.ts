@@ -71,6 +71,12 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
     title: "The supplier has no payout account in this currency",
   },
   payout_method_unavailable: { status: 409, title: "Payouts cannot go out this way here" },
+  chat_message_invalid: {
+    status: 400,
+    title: "A message needs some text, and no control characters",
+  },
+  chat_message_too_long: { status: 400, title: "The message is too long" },
+  chat_rate_limited: { status: 429, title: "Too many messages; wait a moment" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

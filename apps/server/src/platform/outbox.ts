@@ -19,6 +19,17 @@ export interface OutboxTopics {
   "pickup.short_delivery": { disputeId: string };
   /** A credential changed (handed over, expired, extended): push it to its trader, and the group's pickup progress. */
   "realtime.pickup": { credentialId: string };
+  /**
+   * A group event worth a pinned message in the group's chat (tier reached, funded, delivered,
+   * ready for pickup). `key` makes it once per group, kind and occasion; `params` fill the
+   * reader's own-language text.
+   */
+  "chat.system": {
+    groupId: string;
+    kind: "tier_reached" | "funded" | "delivered" | "ready_for_pickup";
+    key: string;
+    params: Record<string, string | number>;
+  };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

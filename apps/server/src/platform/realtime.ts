@@ -3,7 +3,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import type { FastifyBaseLogger } from "fastify";
 import { Redis } from "ioredis";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import type { AccessTokens } from "./auth/tokens.ts";
 
@@ -13,6 +13,8 @@ export interface Realtime {
   toUser(userId: string, event: string, payload: unknown): void;
   /** Every signed-in admin (live KPIs, training progress). */
   toAdmins(event: string, payload: unknown): void;
+  /** Any named room (a domain's own, e.g. a group's chat room, whose joining the domain checks). */
+  toRoom(room: string, event: string, payload: unknown): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export function attachRealtime(
     isAdmin(userId: string): Promise<boolean>;
     /** The current state pushed to a socket when it starts watching a group. */
     groupSnapshot(groupId: string): Promise<unknown | null>;
+    /** Domains' own socket events (e.g. joining a chat room after a membership check). */
+    socketHandlers?: Array<(socket: Socket) => void>;
   },
 ): Realtime {
   const io = new Server(server, {
@@ -68,6 +72,9 @@ export function attachRealtime(
     return next();
   });
   io.on("connection", (socket) => {
+    for (const attach of deps.socketHandlers ?? []) {
+      attach(socket);
+    }
     if (typeof socket.data.userId === "string") {
       const userId: string = socket.data.userId;
       void socket.join(userRoom(userId));
@@ -109,6 +116,9 @@ export function attachRealtime(
     toAdmins: (event, payload) => {
       io.to(ADMIN_ROOM).emit(event, payload);
     },
+    toRoom: (room, event, payload) => {
+      io.to(room).emit(event, payload);
+    },
     async close() {
       await io.close();
       await Promise.all(clients.map((client) => client.quit()));
@@ -129,6 +139,9 @@ export function redisRealtime(redisUrl: string, prefix: string): Realtime {
     },
     toAdmins: (event, payload) => {
       emitter.to(ADMIN_ROOM).emit(event, payload);
+    },
+    toRoom: (room, event, payload) => {
+      emitter.to(room).emit(event, payload);
     },
     async close() {
       await client.quit();

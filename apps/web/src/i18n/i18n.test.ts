@@ -1,5 +1,8 @@
 import { ERROR_CODES, LANGUAGES } from "@cs/contracts";
 import { describe, expect, it } from "vitest";
+import chatEn from "./chat/en.json";
+import chatNd from "./chat/nd.json";
+import chatSn from "./chat/sn.json";
 import en from "./en.json";
 import { UI_LANGUAGES } from "./index.ts";
 import nd from "./nd.json";
@@ -30,6 +33,7 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
 }
 
+// The chat's texts load with the chat's own chunk (chat/*.json), and are checked the same way.
 /** A language's core texts with its staff areas' texts, as i18next deep-merges them. */
 function merged(core: Tree, staff: Tree): Map<string, string> {
   const all = flatten(core);
@@ -40,8 +44,11 @@ function merged(core: Tree, staff: Tree): Map<string, string> {
   return all;
 }
 
-const english = merged(en, staffEn);
-const translations = { sn: merged(sn, staffSn), nd: merged(nd, staffNd) } as const;
+const english = merged({ ...en, ...chatEn }, staffEn);
+const translations = {
+  sn: merged({ ...sn, ...chatSn }, staffSn),
+  nd: merged({ ...nd, ...chatNd }, staffNd),
+} as const;
 
 /** Keys whose value may legitimately equal English (brand names). Keep this list short. */
 const SAME_AS_ENGLISH_ALLOWED = new Set(["app.name"]);

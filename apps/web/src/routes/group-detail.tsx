@@ -1,5 +1,5 @@
 import type { TGroup } from "@cs/contracts";
-import { type ReactNode, useState } from "react";
+import { lazy, type ReactNode, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { Alert } from "../components/alert.tsx";
@@ -24,6 +24,31 @@ import { errorMessage } from "../lib/errors.ts";
 import { formatMoney } from "../lib/money.ts";
 import { formatHarareTime, useServerNow } from "../lib/server-clock.ts";
 import { useSession } from "../stores/session.ts";
+
+/** The chat is its own chunk: only people in a group's room download it. */
+const GroupChat = lazy(() => import("../components/chat/group-chat.tsx"));
+
+/** The group's chat for those in its room: its traders (now or before), suppliers and admins. */
+function ChatArea({ group }: { group: TGroup }) {
+  const user = useSession((s) => s.user);
+  const mine = useMyParticipations();
+  if (!user?.phoneVerified || group.status === "draft") {
+    return null;
+  }
+  const member =
+    user.role === "admin" ||
+    user.role === "supplier" ||
+    (user.role === "trader" &&
+      (group.myParticipation !== null || (mine.data ?? []).some((s) => s.groupId === group.id)));
+  if (!member) {
+    return null;
+  }
+  return (
+    <Suspense fallback={null}>
+      <GroupChat groupId={group.id} userId={user.id} />
+    </Suspense>
+  );
+}
 
 function Card({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
@@ -238,6 +263,7 @@ function GroupDetail({ group, live }: { group: TGroup; live: boolean }) {
       {left ? <Alert tone="success">{t("groups.share.left")}</Alert> : null}
       <JoinArea group={group} onLeft={() => setLeft(true)} />
       {signedIn && !group.myParticipation && !open ? <PastShares groupId={group.id} /> : null}
+      {signedIn ? <ChatArea group={group} /> : null}
 
       <Card testId="pickup-points">
         <h2 className="flex items-center gap-2 text-lg font-bold text-stone-900">

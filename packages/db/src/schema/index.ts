@@ -1,4 +1,5 @@
 export * from "./catalog.ts";
+export * from "./chat.ts";
 export * from "./fulfilment.ts";
 export * from "./groups.ts";
 export * from "./identity.ts";

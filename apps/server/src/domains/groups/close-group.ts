@@ -5,6 +5,7 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { enqueue } from "../../platform/outbox.ts";
+import { enqueueChatSystem } from "../chat/events.ts";
 import { accounts, commission, post } from "../payments/ledger.ts";
 import { capturedPaymentOf, createRefund } from "../payments/refunds.ts";
 import { lockManagedGroup } from "./policy.ts";
@@ -167,6 +168,11 @@ export async function closeGroupIfDue(
     });
     await enqueue(tx, "group.funded", { groupId: group.id });
     await enqueue(tx, "realtime.group", { groupId: group.id });
+    await enqueueChatSystem(tx, group.id, "funded", "funded", {
+      paidQty: group.paidQty,
+      unitPrice: finalUnitPrice,
+      currency: group.currency,
+    });
     return "funded";
   });
 }

@@ -3,6 +3,7 @@ import { type DbOrTx, groups, participations } from "@cs/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../../platform/audit.ts";
 import { enqueue } from "../../platform/outbox.ts";
+import { enqueueChatSystem } from "../chat/events.ts";
 import { refundEveryone } from "./close-group.ts";
 import type { GroupRow, ParticipationRow } from "./presenter.ts";
 import { groupColumns } from "./repo.ts";
@@ -27,6 +28,9 @@ export async function moveGroup(
     .returning(groupColumns);
   if (row) {
     await enqueue(tx, "realtime.group", { groupId });
+    if (to === "delivered") {
+      await enqueueChatSystem(tx, groupId, "delivered", "delivered");
+    }
   }
   return row;
 }

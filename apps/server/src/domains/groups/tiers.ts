@@ -37,3 +37,18 @@ export function settledAmount(
 ): number {
   return quantity * Math.min(unitPricePaid, finalUnitPrice);
 }
+
+/**
+ * The cheaper tier a rise in quantity from `before` to `after` reached, if any (the highest one
+ * when several were passed at once): the occasion for a "tier reached" message.
+ */
+export function tierReached(tiers: readonly TTier[], before: number, after: number): TTier | null {
+  const price = priceForQuantity(tiers, before);
+  let reached: TTier | null = null;
+  for (const tier of tiers) {
+    if (tier.minQty > before && tier.minQty <= after && tier.unitPrice < price) {
+      reached = tier;
+    }
+  }
+  return reached;
+}

@@ -1,7 +1,8 @@
 import { type DbOrTx, groups, participations } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
 import { enqueue } from "../../platform/outbox.ts";
-import { priceForQuantity } from "../groups/tiers.ts";
+import { enqueueChatSystem } from "../chat/events.ts";
+import { priceForQuantity, tierReached } from "../groups/tiers.ts";
 
 /**
  * Makes a reserved (or lapsed, if it still fits under the cap) share paid at `unitPrice`: its
@@ -57,5 +58,13 @@ export async function secureShare(
     .set({ currentUnitPrice: priceForQuantity(group.tiers, group.paidQty) })
     .where(eq(groups.id, group.id));
   await enqueue(tx, "realtime.group", { groupId: group.id });
+  const reached = tierReached(group.tiers, group.paidQty - q, group.paidQty);
+  if (reached) {
+    await enqueueChatSystem(tx, group.id, "tier_reached", `tier:${reached.minQty}`, {
+      minQty: reached.minQty,
+      unitPrice: reached.unitPrice,
+      currency: group.currency,
+    });
+  }
   return group;
 }

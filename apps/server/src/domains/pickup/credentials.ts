@@ -4,6 +4,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
+import { findPickupPoint } from "../catalog/repo.ts";
+import { enqueueChatSystem } from "../chat/events.ts";
 import { markSharesReady } from "../groups/fulfilment-states.ts";
 import type { ParticipationRow } from "../groups/presenter.ts";
 import type { CredentialRecord, CredentialRow } from "./repo.ts";
@@ -86,6 +88,14 @@ export async function issueCredentials(
       orderId: input.orderId,
       pickupPointId: input.pickupPointId,
     });
+    const point = await findPickupPoint(tx, input.pickupPointId);
+    await enqueueChatSystem(
+      tx,
+      input.shares[0]?.groupId as string,
+      "ready_for_pickup",
+      `${input.orderId}:${input.pickupPointId}`,
+      { point: point?.name ?? "" },
+    );
   }
   return { issued: input.shares.length, expiresAt };
 }

@@ -37,6 +37,7 @@ beforeAll(async () => {
         real.toGroup(groupId, event, payload);
       },
       toAdmins: (event, payload) => real.toAdmins(event, payload),
+      toRoom: (room, event, payload) => real.toRoom(room, event, payload),
       close: () => real.close(),
     };
   }

@@ -72,6 +72,10 @@ export const PERMISSIONS = {
   "admin:recommendations": ["admin:superadmin", "admin:analyst"],
   /** Creating, starting and stopping A/B tests of the recommender (analysts read the results). */
   "admin:experiments": ["admin:superadmin"],
+  /** A group's chat room: its traders, its supplier's team and admins (membership is checked per group). */
+  "chat:participate": ["trader", "supplier", "admin"],
+  /** Hiding chat messages members reported. */
+  "chat:moderate": ["admin:superadmin", "admin:moderator"],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
