@@ -262,37 +262,97 @@ function storeUser(
 }
 
 /**
- * Mean NDCG@k of the fused ranking. Products outside every list share the constant of the tails
- * and rank below the listed ones by popularity, which the popularity list already holds in order.
+ * Mean NDCG@k of the fused ranking Σ mult·lift, computed as base + t·lift of one signal `vary`
+ * (the coordinate the search moves), where base holds every other signal's part per user: the
+ * search tries a dozen values of one multiplier while the others stay put. Products outside every
+ * list share the constant of the tails and rank below the listed ones by popularity, which the
+ * popularity list already holds in order.
  */
-function validationNdcg(users: readonly StoredUser[], mult: Float64Array, k: number): number {
-  let total = 0;
-  const discount = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2));
-  const buffer = new Float64Array(users.reduce((a, u) => Math.max(a, u.size), 0));
-  for (const u of users) {
-    const scores = buffer.subarray(0, u.size);
-    scores.fill(0);
-    for (let s = 0; s < mult.length; s++) {
-      const m = mult[s] as number;
-      if (m === 0) {
-        continue;
+class TrustSearch {
+  private readonly base: Float64Array[];
+  private readonly scores: Float64Array;
+  private readonly top: Int32Array;
+  private readonly discount: Float64Array;
+  private readonly idcg: Float64Array;
+
+  constructor(
+    private readonly users: readonly StoredUser[],
+    private readonly k: number,
+  ) {
+    this.base = users.map((u) => new Float64Array(u.size));
+    this.scores = new Float64Array(users.reduce((a, u) => Math.max(a, u.size), 0));
+    this.top = new Int32Array(k);
+    this.discount = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2));
+    this.idcg = Float64Array.from(users, (u) => {
+      let idcg = 0;
+      for (let r = 0; r < Math.min(k, u.truthSize); r++) {
+        idcg += this.discount[r] as number;
       }
-      const o = s * u.size;
-      for (let j = 0; j < u.size; j++) {
-        scores[j] = (scores[j] as number) + m * (u.lift[o + j] as number);
-      }
-    }
-    let dcg = 0;
-    topK(scores, k, u.ties).forEach((j, r) => {
-      dcg += u.relevant[j] === 1 ? (discount[r] as number) : 0;
+      return idcg;
     });
-    let idcg = 0;
-    for (let r = 0; r < Math.min(k, u.truthSize); r++) {
-      idcg += discount[r] as number;
-    }
-    total += dcg / idcg;
   }
-  return users.length === 0 ? 0 : total / users.length;
+
+  /** Sets every user's base to the mix of all signals but `vary`. */
+  prepare(mult: Float64Array, vary: number): void {
+    this.users.forEach((u, n) => {
+      const base = this.base[n] as Float64Array;
+      base.fill(0);
+      for (let s = 0; s < mult.length; s++) {
+        const m = mult[s] as number;
+        if (m === 0 || s === vary) {
+          continue;
+        }
+        const o = s * u.size;
+        for (let j = 0; j < u.size; j++) {
+          base[j] = (base[j] as number) + m * (u.lift[o + j] as number);
+        }
+      }
+    });
+  }
+
+  /** Mean NDCG@k with signal `vary` at multiplier t on top of the prepared base. */
+  ndcg(vary: number, t: number): number {
+    const { users, k, top, discount } = this;
+    let total = 0;
+    users.forEach((u, n) => {
+      const base = this.base[n] as Float64Array;
+      const scores = this.scores;
+      const o = vary * u.size;
+      for (let j = 0; j < u.size; j++) {
+        scores[j] = (base[j] as number) + (t === 0 ? 0 : t * (u.lift[o + j] as number));
+      }
+      // Top k by score, then popularity, then position (the order of topK), in a small buffer.
+      let size = 0;
+      for (let j = 0; j < u.size; j++) {
+        const s = scores[j] as number;
+        const tie = u.ties[j] as number;
+        if (size === k) {
+          const last = top[k - 1] as number;
+          const ls = scores[last] as number;
+          if (s < ls || (s === ls && tie <= (u.ties[last] as number))) {
+            continue;
+          }
+        }
+        let p = size < k ? size++ : k - 1;
+        while (p > 0) {
+          const prev = top[p - 1] as number;
+          const ps = scores[prev] as number;
+          if (ps > s || (ps === s && (u.ties[prev] as number) >= tie)) {
+            break;
+          }
+          top[p] = prev;
+          p--;
+        }
+        top[p] = j;
+      }
+      let dcg = 0;
+      for (let r = 0; r < size; r++) {
+        dcg += u.relevant[top[r] as number] === 1 ? (discount[r] as number) : 0;
+      }
+      total += dcg / (this.idcg[n] as number);
+    });
+    return users.length === 0 ? 0 : total / users.length;
+  }
 }
 
 const TRUST_ROUNDS = 2;
@@ -311,29 +371,28 @@ function learnTrust(
 ): void {
   // Start from the best signal alone, so that the search can only end at or above it.
   const mult = new Float64Array(SIGNALS.length);
+  const search = new TrustSearch(users, k);
+  search.prepare(mult, -1);
   let best = Number.NEGATIVE_INFINITY;
   let start = 0;
   for (let s = 0; s < SIGNALS.length; s++) {
-    mult.fill(0);
-    mult[s] = 1;
-    const score = validationNdcg(users, mult, k);
+    const score = search.ndcg(s, 1);
     if (score > best) {
       best = score;
       start = s;
     }
   }
-  mult.fill(0);
   mult[start] = 1;
   for (let round = 0; round < TRUST_ROUNDS; round++) {
     let improved = false;
     for (let s = 0; s < SIGNALS.length; s++) {
       let bestValue = mult[s] as number;
+      search.prepare(mult, s);
       for (const t of TRUST_GRID) {
         if (t === bestValue) {
           continue;
         }
-        mult[s] = t;
-        const score = validationNdcg(users, mult, k);
+        const score = search.ndcg(s, t);
         // A change must earn its place: small gains on the held-back slice are mostly noise.
         if (score > best * (1 + MIN_GAIN)) {
           best = score;
