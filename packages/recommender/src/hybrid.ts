@@ -1,3 +1,4 @@
+import { buyAgainScore } from "./buy-again.ts";
 import { RANK_BOUNDS } from "./calibrate.ts";
 import { laterPurchases, quantileTime, splitAt } from "./evaluate.ts";
 import {
@@ -16,6 +17,7 @@ import {
   DEFAULT_SIGNAL_PARAMS,
   type FittedSignals,
   fitSignals,
+  type Profile,
   profileOf,
   SIGNALS,
   type Signal,
@@ -91,22 +93,93 @@ function priorCalibrations(): Calibrations {
 const VALIDATION_PAIRS = 2_000_000;
 const HALF_LIVES = [7, 14, 30, 60, 120, 365];
 
+/** Candidates (products with a buyer) by popularity, then index: the order of ties in topK. */
+function byPopularity(s: FittedSignals): Int32Array {
+  const order: number[] = [];
+  for (let i = 0; i < s.nItems; i++) {
+    if ((s.buyers[i] as number) > 0) {
+      order.push(i);
+    }
+  }
+  return Int32Array.from(
+    order.sort((a, b) => (s.buyers[b] as number) - (s.buyers[a] as number) || a - b),
+  );
+}
+
+/**
+ * The top k of buy-again for a known trader, as topK over every candidate would give it, in the
+ * time of the trader's own products: their positive scores first, then the rest by popularity.
+ */
+function buyAgainTop(s: FittedSignals, profile: Profile, k: number, order: Int32Array): number[] {
+  const h = s.history;
+  const own: { i: number; score: number }[] = [];
+  if (profile.user >= 0) {
+    for (
+      let e = h.indptr[profile.user] as number;
+      e < (h.indptr[profile.user + 1] as number);
+      e++
+    ) {
+      const score = buyAgainScore(
+        h.occasions[e] as number,
+        h.firstAgeDays[e] as number,
+        h.lastAgeDays[e] as number,
+        s.params.buyAgainHalfLifeDays,
+      );
+      if (score > 0) {
+        own.push({ i: h.indices[e] as number, score });
+      }
+    }
+  }
+  own.sort(
+    (a, b) =>
+      b.score - a.score || (s.buyers[b.i] as number) - (s.buyers[a.i] as number) || a.i - b.i,
+  );
+  const top = own.slice(0, k).map((x) => x.i);
+  const taken = new Set(top);
+  for (let p = 0; p < order.length && top.length < k; p++) {
+    const i = order[p] as number;
+    if (!taken.has(i)) {
+      top.push(i);
+    }
+  }
+  return top;
+}
+
 /** Mean NDCG@k of one signal alone in repeat mode on the validation users. */
 function signalNdcg(s: FittedSignals, signal: Signal, users: readonly ValidationUser[], k: number) {
   const scores = new Float64Array(s.nItems);
-  let total = 0;
-  for (const user of users) {
-    scoreSignal(s, signal, user.profile, scores);
+  // Popularity ranks every trader of a market alike; buy-again ranks only the trader's products.
+  const perMarket = new Map<string, ArrayLike<number>>();
+  const order = byPopularity(s);
+  const ranked = (profile: Profile): ArrayLike<number> => {
+    if (signal === "buyAgain") {
+      return buyAgainTop(s, profile, k, order);
+    }
+    const key = profile.market ?? "";
+    const shared = signal === "popularity" ? perMarket.get(key) : undefined;
+    if (shared) {
+      return shared;
+    }
+    scoreSignal(s, signal, profile, scores);
     for (let i = 0; i < scores.length; i++) {
       if ((s.buyers[i] as number) === 0) {
         scores[i] = Number.NEGATIVE_INFINITY;
       }
     }
+    const list = topK(scores, k, s.buyers);
+    if (signal === "popularity") {
+      perMarket.set(key, list);
+    }
+    return list;
+  };
+  let total = 0;
+  for (const user of users) {
     const truth = user.truth.repeat;
+    const list = ranked(user.profile);
     let dcg = 0;
-    topK(scores, k, s.buyers).forEach((i, r) => {
-      dcg += truth.has(i) ? 1 / Math.log2(r + 2) : 0;
-    });
+    for (let r = 0; r < list.length; r++) {
+      dcg += truth.has(list[r] as number) ? 1 / Math.log2(r + 2) : 0;
+    }
     let idcg = 0;
     for (let r = 0; r < Math.min(k, truth.size); r++) {
       idcg += 1 / Math.log2(r + 2);
