@@ -23,6 +23,7 @@ import {
   type Signal,
   type SignalParams,
   scoreSignal,
+  type WarmStart,
 } from "./signals.ts";
 import { topK } from "./topk.ts";
 import type { Interaction, Item, TraderProfile } from "./types.ts";
@@ -264,6 +265,7 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
   }
   now = Number.isFinite(now) ? now : 0;
   let calibrations = priorCalibrations();
+  let warm: WarmStart | undefined;
   const validationStart = performance.now();
   if (options.calibrate !== false && data.interactions.length > 0) {
     const cut = quantileTime(data.interactions, 1 - (options.holdOut ?? 0.2));
@@ -274,6 +276,7 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
     });
     if (m.indices.length > 0 && later.length > 0) {
       const s = fitSignals(m, params);
+      warm = { itemIds: m.itemIds, signals: s };
       // Scoring a validation user costs about the catalogue's size: a budget of trader × product
       // pairs keeps every trader of a small catalogue (less noise) and samples a large one.
       const maxUsers =
@@ -294,7 +297,8 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
     now,
     halfLifeDays: params.profileHalfLifeDays,
   });
-  const signals = fitSignals(m, params);
+  // The final fit starts from the factors fitted on the earlier slice (most of the same data).
+  const signals = fitSignals(m, params, warm);
   const profiles = new Map((data.traders ?? []).map((t) => [t.userId, t]));
   return {
     now,
