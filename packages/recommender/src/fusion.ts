@@ -5,7 +5,14 @@ import {
   MAX_RANK,
   type RankCalibration,
 } from "./calibrate.ts";
-import { type FittedSignals, type Profile, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
+import {
+  buyAgainRanked,
+  type FittedSignals,
+  type Profile,
+  SIGNALS,
+  type Signal,
+  scoreSignal,
+} from "./signals.ts";
 import { topK } from "./topk.ts";
 import type { Component } from "./types.ts";
 
@@ -163,11 +170,29 @@ export function learnCalibrations(
     }
   }
   const own = new Set<number>();
+  // Popularity ranks every trader of a market alike (one deep list per market serves them all),
+  // and buy-again ranks only the trader's own products: neither needs every product scored.
+  const sparse = new Set<Signal>(["popularity", "buyAgain"]);
+  const deepest = MAX_RANK + users.reduce((a, u) => Math.max(a, u.own.length), 0);
+  const popular = new Map<string, Int32Array>();
   for (const user of users) {
-    scoreAllSignals(s, user.profile, raw);
+    scoreAllSignals(s, user.profile, raw, sparse);
     // One ranking per signal serves both modes: ranked deep enough, the discovery list is the
     // repeat list without the trader's own products (the order of the rest is the same).
-    const deep = listsFromScores(s, raw, null, scratch, undefined, MAX_RANK + user.own.length);
+    const depth = MAX_RANK + user.own.length;
+    const deep = listsFromScores(s, raw, null, scratch, sparse, depth);
+    const market = user.profile.market ?? "";
+    let popularity = popular.get(market);
+    if (!popularity) {
+      scoreSignal(s, "popularity", user.profile, scratch);
+      for (let i = 0; i < n; i++) {
+        scratch[i] = (scratch[i] as number) > 0 ? (scratch[i] as number) : Number.NEGATIVE_INFINITY;
+      }
+      popularity = topK(scratch, deepest, s.buyers);
+      popular.set(market, popularity);
+    }
+    deep.popularity = popularity.subarray(0, depth);
+    deep.buyAgain = buyAgainRanked(s, user.profile).subarray(0, depth);
     own.clear();
     for (const i of user.own) {
       own.add(i);

@@ -1,4 +1,3 @@
-import { buyAgainScore } from "./buy-again.ts";
 import { RANK_BOUNDS } from "./calibrate.ts";
 import { laterPurchases, quantileTime, splitAt } from "./evaluate.ts";
 import {
@@ -14,6 +13,7 @@ import {
 import { buildMatrix } from "./matrix.ts";
 import { fitPopularity } from "./popularity.ts";
 import {
+  buyAgainRanked,
   DEFAULT_SIGNAL_PARAMS,
   type FittedSignals,
   fitSignals,
@@ -112,30 +112,7 @@ function byPopularity(s: FittedSignals): Int32Array {
  * time of the trader's own products: their positive scores first, then the rest by popularity.
  */
 function buyAgainTop(s: FittedSignals, profile: Profile, k: number, order: Int32Array): number[] {
-  const h = s.history;
-  const own: { i: number; score: number }[] = [];
-  if (profile.user >= 0) {
-    for (
-      let e = h.indptr[profile.user] as number;
-      e < (h.indptr[profile.user + 1] as number);
-      e++
-    ) {
-      const score = buyAgainScore(
-        h.occasions[e] as number,
-        h.firstAgeDays[e] as number,
-        h.lastAgeDays[e] as number,
-        s.params.buyAgainHalfLifeDays,
-      );
-      if (score > 0) {
-        own.push({ i: h.indices[e] as number, score });
-      }
-    }
-  }
-  own.sort(
-    (a, b) =>
-      b.score - a.score || (s.buyers[b.i] as number) - (s.buyers[a.i] as number) || a.i - b.i,
-  );
-  const top = own.slice(0, k).map((x) => x.i);
+  const top = [...buyAgainRanked(s, profile).subarray(0, k)];
   const taken = new Set(top);
   for (let p = 0; p < order.length && top.length < k; p++) {
     const i = order[p] as number;

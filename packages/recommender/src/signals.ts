@@ -243,3 +243,40 @@ export function profileOf(s: FittedSignals, user: number): Profile {
     market: s.userMarket[user] || undefined,
   };
 }
+
+/**
+ * Buy-again's ranked list for a profile without scoring every product: the trader's own products
+ * with a positive score, by score, then popularity, then index (the order of topK; every other
+ * product scores 0 and is not ranked).
+ */
+export function buyAgainRanked(s: FittedSignals, profile: Profile): Int32Array {
+  const h = s.history;
+  if (profile.user < 0) {
+    return new Int32Array(0);
+  }
+  const items: number[] = [];
+  const scores: number[] = [];
+  for (let e = h.indptr[profile.user] as number; e < (h.indptr[profile.user + 1] as number); e++) {
+    const score = buyAgainScore(
+      h.occasions[e] as number,
+      h.firstAgeDays[e] as number,
+      h.lastAgeDays[e] as number,
+      s.params.buyAgainHalfLifeDays,
+    );
+    if (score > 0) {
+      items.push(h.indices[e] as number);
+      scores.push(score);
+    }
+  }
+  const order = items.map((_, p) => p);
+  order.sort((a, b) => {
+    const ia = items[a] as number;
+    const ib = items[b] as number;
+    return (
+      (scores[b] as number) - (scores[a] as number) ||
+      (s.buyers[ib] as number) - (s.buyers[ia] as number) ||
+      ia - ib
+    );
+  });
+  return Int32Array.from(order, (p) => items[p] as number);
+}
