@@ -90,7 +90,14 @@ export function fitEase(x: Csr, options: EaseOptions): EaseModel {
     for (let b = 0; b < r; b++) {
       const v = q[o + b] as number;
       const mb = b * r;
-      for (let a = 0; a < r; a++) {
+      let a = 0;
+      for (; a + 3 < r; a += 4) {
+        row[a] = (row[a] as number) + v * (m[mb + a] as number);
+        row[a + 1] = (row[a + 1] as number) + v * (m[mb + a + 1] as number);
+        row[a + 2] = (row[a + 2] as number) + v * (m[mb + a + 2] as number);
+        row[a + 3] = (row[a + 3] as number) + v * (m[mb + a + 3] as number);
+      }
+      for (; a < r; a++) {
         row[a] = (row[a] as number) + v * (m[mb + a] as number);
       }
     }
