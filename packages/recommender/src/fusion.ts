@@ -300,10 +300,18 @@ class TrustSearch {
   private readonly discount: Float64Array;
   private readonly idcg: Float64Array;
 
+  private readonly users: readonly StoredUser[];
+  private readonly count: number;
+
   constructor(
-    private readonly users: readonly StoredUser[],
+    all: readonly StoredUser[],
     private readonly k: number,
   ) {
+    // A trader none of whose candidates is relevant scores 0 whatever the multipliers: only the
+    // others are ranked (the mean still counts everyone).
+    this.users = all.filter((u) => u.relevant.includes(1));
+    this.count = all.length;
+    const users = this.users;
     this.base = users.map((u) => new Float64Array(u.size));
     this.scores = new Float64Array(users.reduce((a, u) => Math.max(a, u.size), 0));
     this.top = new Int32Array(k);
@@ -376,7 +384,7 @@ class TrustSearch {
       }
       total += dcg / (this.idcg[n] as number);
     });
-    return users.length === 0 ? 0 : total / users.length;
+    return this.count === 0 ? 0 : total / this.count;
   }
 }
 
