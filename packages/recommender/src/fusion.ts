@@ -343,48 +343,59 @@ class TrustSearch {
     });
   }
 
-  /** Mean NDCG@k with signal `vary` at multiplier t on top of the prepared base. */
-  ndcg(vary: number, t: number): number {
+  /**
+   * Mean NDCG@k with signal `vary` at each multiplier of `ts` on top of the prepared base (all of
+   * them in one pass over the traders, whose arrays then stay in cache).
+   */
+  ndcg(vary: number, ts: readonly number[]): Float64Array {
     const { users, k, top, discount } = this;
-    let total = 0;
-    users.forEach((u, n) => {
+    const totals = new Float64Array(ts.length);
+    const scores = this.scores;
+    for (let n = 0; n < users.length; n++) {
+      const u = users[n] as StoredUser;
       const base = this.base[n] as Float64Array;
-      const scores = this.scores;
       const o = vary * u.size;
-      for (let j = 0; j < u.size; j++) {
-        scores[j] = (base[j] as number) + (t === 0 ? 0 : t * (u.lift[o + j] as number));
-      }
-      // Top k by score, then popularity, then position (the order of topK), in a small buffer.
-      let size = 0;
-      for (let j = 0; j < u.size; j++) {
-        const s = scores[j] as number;
-        const tie = u.ties[j] as number;
-        if (size === k) {
-          const last = top[k - 1] as number;
-          const ls = scores[last] as number;
-          if (s < ls || (s === ls && tie <= (u.ties[last] as number))) {
-            continue;
-          }
+      const idcg = this.idcg[n] as number;
+      for (let q = 0; q < ts.length; q++) {
+        const t = ts[q] as number;
+        for (let j = 0; j < u.size; j++) {
+          scores[j] = (base[j] as number) + (t === 0 ? 0 : t * (u.lift[o + j] as number));
         }
-        let p = size < k ? size++ : k - 1;
-        while (p > 0) {
-          const prev = top[p - 1] as number;
-          const ps = scores[prev] as number;
-          if (ps > s || (ps === s && (u.ties[prev] as number) >= tie)) {
-            break;
+        // Top k by score, then popularity, then position (the order of topK), in a small buffer.
+        let size = 0;
+        for (let j = 0; j < u.size; j++) {
+          const s = scores[j] as number;
+          const tie = u.ties[j] as number;
+          if (size === k) {
+            const last = top[k - 1] as number;
+            const ls = scores[last] as number;
+            if (s < ls || (s === ls && tie <= (u.ties[last] as number))) {
+              continue;
+            }
           }
-          top[p] = prev;
-          p--;
+          let p = size < k ? size++ : k - 1;
+          while (p > 0) {
+            const prev = top[p - 1] as number;
+            const ps = scores[prev] as number;
+            if (ps > s || (ps === s && (u.ties[prev] as number) >= tie)) {
+              break;
+            }
+            top[p] = prev;
+            p--;
+          }
+          top[p] = j;
         }
-        top[p] = j;
+        let dcg = 0;
+        for (let r = 0; r < size; r++) {
+          dcg += u.relevant[top[r] as number] === 1 ? (discount[r] as number) : 0;
+        }
+        totals[q] = (totals[q] as number) + dcg / idcg;
       }
-      let dcg = 0;
-      for (let r = 0; r < size; r++) {
-        dcg += u.relevant[top[r] as number] === 1 ? (discount[r] as number) : 0;
-      }
-      total += dcg / (this.idcg[n] as number);
-    });
-    return this.count === 0 ? 0 : total / this.count;
+    }
+    for (let q = 0; q < ts.length; q++) {
+      totals[q] = this.count === 0 ? 0 : (totals[q] as number) / this.count;
+    }
+    return totals;
   }
 }
 
@@ -409,7 +420,7 @@ function learnTrust(
   let best = Number.NEGATIVE_INFINITY;
   let start = 0;
   for (let s = 0; s < SIGNALS.length; s++) {
-    const score = search.ndcg(s, 1);
+    const score = search.ndcg(s, [1])[0] as number;
     if (score > best) {
       best = score;
       start = s;
@@ -421,18 +432,18 @@ function learnTrust(
     for (let s = 0; s < SIGNALS.length; s++) {
       let bestValue = mult[s] as number;
       search.prepare(mult, s);
-      for (const t of TRUST_GRID) {
-        if (t === bestValue) {
-          continue;
-        }
-        const score = search.ndcg(s, t);
+      // Every value but the current one, scored in one pass, then taken in grid order.
+      const tried = TRUST_GRID.filter((t) => t !== bestValue);
+      const scores = search.ndcg(s, tried);
+      tried.forEach((t, q) => {
+        const score = scores[q] as number;
         // A change must earn its place: small gains on the held-back slice are mostly noise.
         if (score > best * (1 + MIN_GAIN)) {
           best = score;
           bestValue = t;
           improved = true;
         }
-      }
+      });
       mult[s] = bestValue;
     }
     if (!improved) {
