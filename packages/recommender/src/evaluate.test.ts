@@ -6,6 +6,7 @@ import {
   scoreProtocol,
   splitAt,
 } from "./evaluate.ts";
+import { seededRandom } from "./linalg.ts";
 import { topK } from "./topk.ts";
 import type { Interaction } from "./types.ts";
 
@@ -101,5 +102,29 @@ describe("topK", () => {
     const ties = [0, 1, 5, 9, 0, 1];
     expect([...topK(scores, 4, ties)]).toEqual([2, 1, 5, 4]);
     expect([...topK([Number.NEGATIVE_INFINITY, Number.NaN], 3)]).toEqual([]);
+  });
+
+  it("selects deep lists (by heap) in the same order as a full sort", () => {
+    const random = seededRandom(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(random() * 600);
+      // Few distinct values: many ties on score and on the tie-break.
+      const scores = Array.from({ length: n }, () =>
+        random() < 0.1 ? Number.NEGATIVE_INFINITY : Math.floor(random() * 6),
+      );
+      const ties = Array.from({ length: n }, () => Math.floor(random() * 3));
+      const k = 25 + Math.floor(random() * 200);
+      const sorted = scores
+        .map((_, i) => i)
+        .filter((i) => (scores[i] as number) > Number.NEGATIVE_INFINITY)
+        .sort(
+          (a, b) =>
+            (scores[b] as number) - (scores[a] as number) ||
+            (ties[b] as number) - (ties[a] as number) ||
+            a - b,
+        )
+        .slice(0, k);
+      expect([...topK(scores, k, ties)]).toEqual(sorted);
+    }
   });
 });

@@ -5,7 +5,14 @@ import {
   MAX_RANK,
   type RankCalibration,
 } from "./calibrate.ts";
-import { type FittedSignals, type Profile, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
+import {
+  buyAgainRanked,
+  type FittedSignals,
+  type Profile,
+  SIGNALS,
+  type Signal,
+  scoreSignal,
+} from "./signals.ts";
 import { topK } from "./topk.ts";
 import type { Component } from "./types.ts";
 
@@ -163,11 +170,29 @@ export function learnCalibrations(
     }
   }
   const own = new Set<number>();
+  // Popularity ranks every trader of a market alike (one deep list per market serves them all),
+  // and buy-again ranks only the trader's own products: neither needs every product scored.
+  const sparse = new Set<Signal>(["popularity", "buyAgain"]);
+  const deepest = MAX_RANK + users.reduce((a, u) => Math.max(a, u.own.length), 0);
+  const popular = new Map<string, Int32Array>();
   for (const user of users) {
-    scoreAllSignals(s, user.profile, raw);
+    scoreAllSignals(s, user.profile, raw, sparse);
     // One ranking per signal serves both modes: ranked deep enough, the discovery list is the
     // repeat list without the trader's own products (the order of the rest is the same).
-    const deep = listsFromScores(s, raw, null, scratch, undefined, MAX_RANK + user.own.length);
+    const depth = MAX_RANK + user.own.length;
+    const deep = listsFromScores(s, raw, null, scratch, sparse, depth);
+    const market = user.profile.market ?? "";
+    let popularity = popular.get(market);
+    if (!popularity) {
+      scoreSignal(s, "popularity", user.profile, scratch);
+      for (let i = 0; i < n; i++) {
+        scratch[i] = (scratch[i] as number) > 0 ? (scratch[i] as number) : Number.NEGATIVE_INFINITY;
+      }
+      popularity = topK(scratch, deepest, s.buyers);
+      popular.set(market, popularity);
+    }
+    deep.popularity = popularity.subarray(0, depth);
+    deep.buyAgain = buyAgainRanked(s, user.profile).subarray(0, depth);
     own.clear();
     for (const i of user.own) {
       own.add(i);
@@ -262,37 +287,116 @@ function storeUser(
 }
 
 /**
- * Mean NDCG@k of the fused ranking. Products outside every list share the constant of the tails
- * and rank below the listed ones by popularity, which the popularity list already holds in order.
+ * Mean NDCG@k of the fused ranking Σ mult·lift, computed as base + t·lift of one signal `vary`
+ * (the coordinate the search moves), where base holds every other signal's part per user: the
+ * search tries a dozen values of one multiplier while the others stay put. Products outside every
+ * list share the constant of the tails and rank below the listed ones by popularity, which the
+ * popularity list already holds in order.
  */
-function validationNdcg(users: readonly StoredUser[], mult: Float64Array, k: number): number {
-  let total = 0;
-  const discount = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2));
-  const buffer = new Float64Array(users.reduce((a, u) => Math.max(a, u.size), 0));
-  for (const u of users) {
-    const scores = buffer.subarray(0, u.size);
-    scores.fill(0);
-    for (let s = 0; s < mult.length; s++) {
-      const m = mult[s] as number;
-      if (m === 0) {
-        continue;
+class TrustSearch {
+  private readonly base: Float64Array[];
+  private readonly scores: Float64Array;
+  private readonly top: Int32Array;
+  private readonly discount: Float64Array;
+  private readonly idcg: Float64Array;
+
+  private readonly users: readonly StoredUser[];
+  private readonly count: number;
+
+  constructor(
+    all: readonly StoredUser[],
+    private readonly k: number,
+  ) {
+    // A trader none of whose candidates is relevant scores 0 whatever the multipliers: only the
+    // others are ranked (the mean still counts everyone).
+    this.users = all.filter((u) => u.relevant.includes(1));
+    this.count = all.length;
+    const users = this.users;
+    this.base = users.map((u) => new Float64Array(u.size));
+    this.scores = new Float64Array(users.reduce((a, u) => Math.max(a, u.size), 0));
+    this.top = new Int32Array(k);
+    this.discount = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2));
+    this.idcg = Float64Array.from(users, (u) => {
+      let idcg = 0;
+      for (let r = 0; r < Math.min(k, u.truthSize); r++) {
+        idcg += this.discount[r] as number;
       }
-      const o = s * u.size;
-      for (let j = 0; j < u.size; j++) {
-        scores[j] = (scores[j] as number) + m * (u.lift[o + j] as number);
-      }
-    }
-    let dcg = 0;
-    topK(scores, k, u.ties).forEach((j, r) => {
-      dcg += u.relevant[j] === 1 ? (discount[r] as number) : 0;
+      return idcg;
     });
-    let idcg = 0;
-    for (let r = 0; r < Math.min(k, u.truthSize); r++) {
-      idcg += discount[r] as number;
-    }
-    total += dcg / idcg;
   }
-  return users.length === 0 ? 0 : total / users.length;
+
+  /** Sets every user's base to the mix of all signals but `vary`. */
+  prepare(mult: Float64Array, vary: number): void {
+    this.users.forEach((u, n) => {
+      const base = this.base[n] as Float64Array;
+      base.fill(0);
+      for (let s = 0; s < mult.length; s++) {
+        const m = mult[s] as number;
+        if (m === 0 || s === vary) {
+          continue;
+        }
+        const o = s * u.size;
+        for (let j = 0; j < u.size; j++) {
+          base[j] = (base[j] as number) + m * (u.lift[o + j] as number);
+        }
+      }
+    });
+  }
+
+  /**
+   * Mean NDCG@k with signal `vary` at each multiplier of `ts` on top of the prepared base (all of
+   * them in one pass over the traders, whose arrays then stay in cache).
+   */
+  ndcg(vary: number, ts: readonly number[]): Float64Array {
+    const { users, k, top, discount } = this;
+    const totals = new Float64Array(ts.length);
+    const scores = this.scores;
+    for (let n = 0; n < users.length; n++) {
+      const u = users[n] as StoredUser;
+      const base = this.base[n] as Float64Array;
+      const o = vary * u.size;
+      const idcg = this.idcg[n] as number;
+      for (let q = 0; q < ts.length; q++) {
+        const t = ts[q] as number;
+        for (let j = 0; j < u.size; j++) {
+          scores[j] = (base[j] as number) + (t === 0 ? 0 : t * (u.lift[o + j] as number));
+        }
+        // Top k by score, then popularity, then position (the order of topK), in a small buffer.
+        let size = 0;
+        for (let j = 0; j < u.size; j++) {
+          const s = scores[j] as number;
+          const tie = u.ties[j] as number;
+          if (size === k) {
+            const last = top[k - 1] as number;
+            const ls = scores[last] as number;
+            if (s < ls || (s === ls && tie <= (u.ties[last] as number))) {
+              continue;
+            }
+          }
+          let p = size < k ? size++ : k - 1;
+          while (p > 0) {
+            const prev = top[p - 1] as number;
+            const ps = scores[prev] as number;
+            if (ps > s || (ps === s && (u.ties[prev] as number) >= tie)) {
+              break;
+            }
+            top[p] = prev;
+            p--;
+          }
+          top[p] = j;
+        }
+        let dcg = 0;
+        for (let r = 0; r < size; r++) {
+          dcg += u.relevant[top[r] as number] === 1 ? (discount[r] as number) : 0;
+        }
+        totals[q] = (totals[q] as number) + dcg / idcg;
+      }
+    }
+    for (let q = 0; q < ts.length; q++) {
+      totals[q] = this.count === 0 ? 0 : (totals[q] as number) / this.count;
+    }
+    return totals;
+  }
 }
 
 const TRUST_ROUNDS = 2;
@@ -311,36 +415,35 @@ function learnTrust(
 ): void {
   // Start from the best signal alone, so that the search can only end at or above it.
   const mult = new Float64Array(SIGNALS.length);
+  const search = new TrustSearch(users, k);
+  search.prepare(mult, -1);
   let best = Number.NEGATIVE_INFINITY;
   let start = 0;
   for (let s = 0; s < SIGNALS.length; s++) {
-    mult.fill(0);
-    mult[s] = 1;
-    const score = validationNdcg(users, mult, k);
+    const score = search.ndcg(s, [1])[0] as number;
     if (score > best) {
       best = score;
       start = s;
     }
   }
-  mult.fill(0);
   mult[start] = 1;
   for (let round = 0; round < TRUST_ROUNDS; round++) {
     let improved = false;
     for (let s = 0; s < SIGNALS.length; s++) {
       let bestValue = mult[s] as number;
-      for (const t of TRUST_GRID) {
-        if (t === bestValue) {
-          continue;
-        }
-        mult[s] = t;
-        const score = validationNdcg(users, mult, k);
+      search.prepare(mult, s);
+      // Every value but the current one, scored in one pass, then taken in grid order.
+      const tried = TRUST_GRID.filter((t) => t !== bestValue);
+      const scores = search.ndcg(s, tried);
+      tried.forEach((t, q) => {
+        const score = scores[q] as number;
         // A change must earn its place: small gains on the held-back slice are mostly noise.
         if (score > best * (1 + MIN_GAIN)) {
           best = score;
           bestValue = t;
           improved = true;
         }
-      }
+      });
       mult[s] = bestValue;
     }
     if (!improved) {

@@ -20,12 +20,16 @@ function profileValue(weight: number): number {
 }
 
 export function historyOf(m: InteractionMatrix): History {
-  return {
-    indptr: m.indptr,
-    indices: m.indices,
-    occasions: Float32Array.from(m.occasions),
-    firstAgeDays: Float32Array.from(m.first, (t) => (m.now - t) / DAY_MS),
-    lastAgeDays: Float32Array.from(m.last, (t) => (m.now - t) / DAY_MS),
-    value: Float32Array.from(m.weight, profileValue),
-  };
+  const e = m.indices.length;
+  const occasions = new Float32Array(e);
+  const firstAgeDays = new Float32Array(e);
+  const lastAgeDays = new Float32Array(e);
+  const value = new Float32Array(e);
+  for (let k = 0; k < e; k++) {
+    occasions[k] = m.occasions[k] as number;
+    firstAgeDays[k] = (m.now - (m.first[k] as number)) / DAY_MS;
+    lastAgeDays[k] = (m.now - (m.last[k] as number)) / DAY_MS;
+    value[k] = profileValue(m.weight[k] as number);
+  }
+  return { indptr: m.indptr, indices: m.indices, occasions, firstAgeDays, lastAgeDays, value };
 }

@@ -10,13 +10,13 @@ import { SIGNALS } from "./signals.ts";
 const dataRoot = publicDataRoot;
 
 describe.skipIf(!dataRoot)("the hybrid on the real data", () => {
-  it("beats EASE and buy-again on online-retail-dev (A1 >= 0.140; A2 measured 0.4145 for a target of 0.414)", () => {
+  it("beats EASE and buy-again on online-retail-dev (measured A1 0.1467, A2 0.4153; targets 0.140 and 0.414)", () => {
     const report = runEvaluation(loadDataset(path.join(dataRoot as string, "online-retail-dev")));
     const a1 = report.results.A1 ?? {};
     const a2 = report.results.A2 ?? {};
-    expect(a1.hybrid?.ndcg).toBeGreaterThanOrEqual(0.14);
-    // Measured 0.4145; the floor leaves room for rounding across machines, not for a regression.
-    expect(a2.hybrid?.ndcg).toBeGreaterThanOrEqual(0.41);
+    // Floors just under what was measured (2026-12-06): room for rounding, not for a regression.
+    expect(a1.hybrid?.ndcg).toBeGreaterThanOrEqual(0.146);
+    expect(a2.hybrid?.ndcg).toBeGreaterThanOrEqual(0.414);
     expect(a2.hybrid?.ndcg).toBeGreaterThan((a2.buy_again?.ndcg ?? 1) * 1.04);
   }, 60_000);
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { listsFromScores, scoreAllSignals } from "./fusion.ts";
 import { fitHybrid } from "./hybrid.ts";
 import { recommend } from "./recommend.ts";
+import { scoreProfile } from "./score.ts";
+import { profileOf, SIGNALS } from "./signals.ts";
 import { DAY, START, syntheticMarket } from "./test-market.ts";
 import { COMPONENTS } from "./types.ts";
 import { ConfigError } from "./weights.ts";
@@ -170,5 +173,42 @@ describe("bad input", () => {
         0,
       );
     }
+  });
+});
+
+describe("the ranked lists of popularity and buy-again", () => {
+  it("are the full-catalogue rankings, taken without scoring every product", () => {
+    // Every signal trusted, so that none is left idle.
+    const trusting = structuredClone(model.calibrations);
+    for (const mode of ["repeat", "discovery"] as const) {
+      for (const signal of SIGNALS) {
+        trusting[mode][signal].trust = 1;
+      }
+    }
+    const everySignal = { ...model, calibrations: trusting };
+    const s = model.signals;
+    const n = s.nItems;
+    const raw = new Float64Array(n * SIGNALS.length);
+    const scratch = new Float64Array(n);
+    let compared = 0;
+    for (let u = 0; u < model.userIds.length; u += 3) {
+      const profile = profileOf(s, u);
+      for (const mode of ["repeat", "discovery"] as const) {
+        const excluded = new Uint8Array(n);
+        if (mode === "discovery") {
+          for (const i of Array.from(profile.items)) {
+            excluded[i] = 1;
+          }
+        }
+        scoreAllSignals(s, profile, raw);
+        const full = listsFromScores(s, raw, excluded, scratch);
+        const served = scoreProfile(everySignal, profile, mode, new Float64Array(n));
+        for (const signal of ["popularity", "buyAgain"] as const) {
+          expect([...served[signal]]).toEqual([...full[signal]]);
+          compared += full[signal].length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 });

@@ -13,14 +13,17 @@ import {
 import { buildMatrix } from "./matrix.ts";
 import { fitPopularity } from "./popularity.ts";
 import {
+  buyAgainRanked,
   DEFAULT_SIGNAL_PARAMS,
   type FittedSignals,
   fitSignals,
+  type Profile,
   profileOf,
   SIGNALS,
   type Signal,
   type SignalParams,
   scoreSignal,
+  type WarmStart,
 } from "./signals.ts";
 import { topK } from "./topk.ts";
 import type { Interaction, Item, TraderProfile } from "./types.ts";
@@ -91,22 +94,70 @@ function priorCalibrations(): Calibrations {
 const VALIDATION_PAIRS = 2_000_000;
 const HALF_LIVES = [7, 14, 30, 60, 120, 365];
 
+/** Candidates (products with a buyer) by popularity, then index: the order of ties in topK. */
+function byPopularity(s: FittedSignals): Int32Array {
+  const order: number[] = [];
+  for (let i = 0; i < s.nItems; i++) {
+    if ((s.buyers[i] as number) > 0) {
+      order.push(i);
+    }
+  }
+  return Int32Array.from(
+    order.sort((a, b) => (s.buyers[b] as number) - (s.buyers[a] as number) || a - b),
+  );
+}
+
+/**
+ * The top k of buy-again for a known trader, as topK over every candidate would give it, in the
+ * time of the trader's own products: their positive scores first, then the rest by popularity.
+ */
+function buyAgainTop(s: FittedSignals, profile: Profile, k: number, order: Int32Array): number[] {
+  const top = [...buyAgainRanked(s, profile).subarray(0, k)];
+  const taken = new Set(top);
+  for (let p = 0; p < order.length && top.length < k; p++) {
+    const i = order[p] as number;
+    if (!taken.has(i)) {
+      top.push(i);
+    }
+  }
+  return top;
+}
+
 /** Mean NDCG@k of one signal alone in repeat mode on the validation users. */
 function signalNdcg(s: FittedSignals, signal: Signal, users: readonly ValidationUser[], k: number) {
   const scores = new Float64Array(s.nItems);
-  let total = 0;
-  for (const user of users) {
-    scoreSignal(s, signal, user.profile, scores);
+  // Popularity ranks every trader of a market alike; buy-again ranks only the trader's products.
+  const perMarket = new Map<string, ArrayLike<number>>();
+  const order = byPopularity(s);
+  const ranked = (profile: Profile): ArrayLike<number> => {
+    if (signal === "buyAgain") {
+      return buyAgainTop(s, profile, k, order);
+    }
+    const key = profile.market ?? "";
+    const shared = signal === "popularity" ? perMarket.get(key) : undefined;
+    if (shared) {
+      return shared;
+    }
+    scoreSignal(s, signal, profile, scores);
     for (let i = 0; i < scores.length; i++) {
       if ((s.buyers[i] as number) === 0) {
         scores[i] = Number.NEGATIVE_INFINITY;
       }
     }
+    const list = topK(scores, k, s.buyers);
+    if (signal === "popularity") {
+      perMarket.set(key, list);
+    }
+    return list;
+  };
+  let total = 0;
+  for (const user of users) {
     const truth = user.truth.repeat;
+    const list = ranked(user.profile);
     let dcg = 0;
-    topK(scores, k, s.buyers).forEach((i, r) => {
-      dcg += truth.has(i) ? 1 / Math.log2(r + 2) : 0;
-    });
+    for (let r = 0; r < list.length; r++) {
+      dcg += truth.has(list[r] as number) ? 1 / Math.log2(r + 2) : 0;
+    }
     let idcg = 0;
     for (let r = 0; r < Math.min(k, truth.size); r++) {
       idcg += 1 / Math.log2(r + 2);
@@ -191,6 +242,7 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
   }
   now = Number.isFinite(now) ? now : 0;
   let calibrations = priorCalibrations();
+  let warm: WarmStart | undefined;
   const validationStart = performance.now();
   if (options.calibrate !== false && data.interactions.length > 0) {
     const cut = quantileTime(data.interactions, 1 - (options.holdOut ?? 0.2));
@@ -201,6 +253,7 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
     });
     if (m.indices.length > 0 && later.length > 0) {
       const s = fitSignals(m, params);
+      warm = { itemIds: m.itemIds, signals: s };
       // Scoring a validation user costs about the catalogue's size: a budget of trader × product
       // pairs keeps every trader of a small catalogue (less noise) and samples a large one.
       const maxUsers =
@@ -221,7 +274,8 @@ export function fitHybrid(data: TrainingData, options: HybridOptions = {}): Hybr
     now,
     halfLifeDays: params.profileHalfLifeDays,
   });
-  const signals = fitSignals(m, params);
+  // The final fit starts from the factors fitted on the earlier slice (most of the same data).
+  const signals = fitSignals(m, params, warm);
   const profiles = new Map((data.traders ?? []).map((t) => [t.userId, t]));
   return {
     now,

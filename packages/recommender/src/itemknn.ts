@@ -19,20 +19,25 @@ export function fitItemKnn(x: Csr, neighbours: number): ItemKnnModel {
   for (let i = 0; i < n; i++) {
     norm[i] = Math.sqrt((xt.indptr[i + 1] as number) - (xt.indptr[i] as number));
   }
-  const acc = new Float64Array(n);
+  // Co-buyer counts are small integers: an Int32Array keeps the accumulator in the first-level
+  // cache (this double loop, Σ over traders of their products², is the whole cost).
+  const acc = new Int32Array(n);
   const touched = new Int32Array(n);
   const index = new Int32Array(n * neighbours).fill(-1);
   const similarity = new Float32Array(n * neighbours);
+  const { indptr, indices } = x;
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let e = xt.indptr[i] as number; e < (xt.indptr[i + 1] as number); e++) {
       const u = xt.indices[e] as number;
-      for (let f = x.indptr[u] as number; f < (x.indptr[u + 1] as number); f++) {
-        const j = x.indices[f] as number;
-        if (acc[j] === 0) {
+      const end = indptr[u + 1] as number;
+      for (let f = indptr[u] as number; f < end; f++) {
+        const j = indices[f] as number;
+        const a = acc[j] as number;
+        if (a === 0) {
           touched[count++] = j;
         }
-        acc[j] = (acc[j] as number) + 1;
+        acc[j] = a + 1;
       }
     }
     // Keep the best `neighbours` by cosine (a small sorted buffer), then clear the accumulator.

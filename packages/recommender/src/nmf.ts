@@ -24,6 +24,8 @@ export interface NmfOptions {
   components: number;
   iterations: number;
   seed?: number;
+  /** Starting product factors (products × components), e.g. from a fit on most of the same data. */
+  initH?: Float64Array;
 }
 
 /** One HALS sweep over the columns of `a` (rows × k), given xb = X·B and bb = BᵀB. */
@@ -53,7 +55,10 @@ export function fitNmf(x: Csr, options: NmfOptions): NmfModel {
   mean /= Math.max(1, x.rows * x.cols);
   const scale = Math.sqrt(mean / k);
   const w = Float64Array.from({ length: x.rows * k }, () => scale * (0.5 + random()));
-  const h = Float64Array.from({ length: x.cols * k }, () => scale * (0.5 + random()));
+  const h =
+    options.initH?.length === x.cols * k
+      ? Float64Array.from(options.initH)
+      : Float64Array.from({ length: x.cols * k }, () => scale * (0.5 + random()));
   const xh = new Float64Array(x.rows * k);
   const xtw = new Float64Array(x.cols * k);
   const gram = new Float64Array(k * k);

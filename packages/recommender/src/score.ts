@@ -1,3 +1,4 @@
+import { MAX_RANK } from "./calibrate.ts";
 import type { FittedScorer } from "./evaluate.ts";
 import {
   fuseLists,
@@ -8,7 +9,15 @@ import {
   type Weights,
 } from "./fusion.ts";
 import type { HybridModel } from "./hybrid.ts";
-import { type Profile, profileOf, SIGNALS, type Signal, scoreSignal } from "./signals.ts";
+import {
+  buyAgainRanked,
+  type Profile,
+  profileOf,
+  SIGNALS,
+  type Signal,
+  scoreSignal,
+} from "./signals.ts";
+import { topK } from "./topk.ts";
 
 /** Buffers one request needs, kept per model: serving allocates nothing per product. */
 export interface Workspace {
@@ -37,6 +46,49 @@ export function workspaceOf(model: HybridModel): Workspace {
   return ws;
 }
 
+const popularityOrders = new WeakMap<HybridModel, Map<string, Int32Array>>();
+
+/**
+ * Every product popularity ranks for a market, best first (the same for each trader there), kept
+ * per model: a request then takes its first products instead of ranking the whole catalogue.
+ */
+function popularityOrder(model: HybridModel, market: string | undefined): Int32Array {
+  let orders = popularityOrders.get(model);
+  if (!orders) {
+    orders = new Map();
+    popularityOrders.set(model, orders);
+  }
+  const key = market ?? "";
+  let order = orders.get(key);
+  if (!order) {
+    const s = model.signals;
+    const scores = new Float64Array(s.nItems);
+    scoreSignal(s, "popularity", { user: -1, items: [], values: [], market }, scores);
+    for (let i = 0; i < scores.length; i++) {
+      scores[i] = (scores[i] as number) > 0 ? (scores[i] as number) : Number.NEGATIVE_INFINITY;
+    }
+    order = topK(scores, s.nItems, s.buyers);
+    orders.set(key, order);
+  }
+  return order;
+}
+
+/** The first `depth` products of a ranking that are not excluded. */
+function firstAllowed(order: Int32Array, excluded: Uint8Array | null, depth: number): Int32Array {
+  if (!excluded) {
+    return order.subarray(0, depth);
+  }
+  const out = new Int32Array(Math.min(depth, order.length));
+  let size = 0;
+  for (let p = 0; p < order.length && size < depth; p++) {
+    const i = order[p] as number;
+    if (excluded[i] !== 1) {
+      out[size++] = i;
+    }
+  }
+  return out.subarray(0, size);
+}
+
 /**
  * The fused score of every product for a profile, into out. In "discovery" mode the trader's own
  * products (a known trader's history; a cold-start stand-in is nobody's own) are left out of the
@@ -60,7 +112,9 @@ export function scoreProfile(
     }
   }
   const raw = scratch.subarray(0, n * SIGNALS.length);
-  const skip = idleSignals(model.calibrations[mode], weights);
+  const idle = idleSignals(model.calibrations[mode], weights);
+  // Popularity and buy-again need no scoring of every product (see sparseLists).
+  const skip = new Set<Signal>([...idle, "popularity", "buyAgain"]);
   scoreAllSignals(model.signals, profile, raw, skip);
   const lists = listsFromScores(
     model.signals,
@@ -69,6 +123,12 @@ export function scoreProfile(
     scratch.subarray(n * SIGNALS.length),
     skip,
   );
+  if (!idle.has("popularity")) {
+    lists.popularity = firstAllowed(popularityOrder(model, profile.market), excluded, MAX_RANK);
+  }
+  if (!idle.has("buyAgain")) {
+    lists.buyAgain = firstAllowed(buyAgainRanked(model.signals, profile), excluded, MAX_RANK);
+  }
   fuseLists(lists, model.calibrations[mode], weights, out);
   if (excluded) {
     for (let e = 0; e < own.length; e++) {

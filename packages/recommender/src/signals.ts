@@ -19,6 +19,9 @@ export interface SignalParams {
   knnNeighbours: number;
   nmfComponents: number;
   nmfIterations: number;
+  /** Iterations when starting from an earlier fit's factors (see fitSignals' `warm`). */
+  easeWarmIterations: number;
+  nmfWarmIterations: number;
   /** Half-life of an interaction in the profiles (days). */
   profileHalfLifeDays: number;
   popularityHalfLifeDays: number;
@@ -32,6 +35,8 @@ export const DEFAULT_SIGNAL_PARAMS: SignalParams = {
   knnNeighbours: 50,
   nmfComponents: 24,
   nmfIterations: 10,
+  easeWarmIterations: 1,
+  nmfWarmIterations: 5,
   profileHalfLifeDays: 90,
   popularityHalfLifeDays: 30,
   buyAgainHalfLifeDays: 90,
@@ -69,9 +74,48 @@ function timed<T>(run: () => T): [T, number] {
   return [value, (performance.now() - start) / 1000];
 }
 
+/** An earlier fit on most of the same data, whose factors start this one (fewer iterations). */
+export interface WarmStart {
+  itemIds: readonly string[];
+  signals: FittedSignals;
+}
+
+/** Rows of `from` (per item of `fromIds`, `width` wide) rearranged for `toIds`; null if any is missing. */
+function rowsFor(
+  from: Float64Array,
+  width: number,
+  fromIds: readonly string[],
+  toIds: readonly string[],
+): Float64Array | null {
+  const at = new Map(fromIds.map((id, i) => [id, i]));
+  const out = new Float64Array(toIds.length * width);
+  for (let i = 0; i < toIds.length; i++) {
+    const j = at.get(toIds[i] as string);
+    if (j === undefined || from.length !== fromIds.length * width) {
+      return null;
+    }
+    out.set(from.subarray(j * width, (j + 1) * width), i * width);
+  }
+  return out;
+}
+
 /** Fits every signal on a matrix (the catalogue's items are the matrix's items). */
-export function fitSignals(m: InteractionMatrix, params: SignalParams): FittedSignals {
+export function fitSignals(
+  m: InteractionMatrix,
+  params: SignalParams,
+  warm?: WarmStart,
+): FittedSignals {
   const hasData = m.indices.length > 0 && m.itemIds.length > 0;
+  const before = warm?.signals;
+  const beforeIds = warm?.itemIds ?? [];
+  const easeInit =
+    before?.ease && before.ease.rank === Math.max(1, Math.min(params.easeRank, m.itemIds.length))
+      ? rowsFor(before.ease.q, before.ease.rank, beforeIds, m.itemIds)
+      : null;
+  const nmfInit =
+    before?.nmf && before.nmf.components === params.nmfComponents
+      ? rowsFor(before.nmf.h, before.nmf.components, beforeIds, m.itemIds)
+      : null;
   const [history, tHistory] = timed(() => historyOf(m));
   const [popularity, tPop] = timed(() => fitPopularity(m, params.popularityHalfLifeDays));
   const [ease, tEase] = timed(() =>
@@ -79,7 +123,8 @@ export function fitSignals(m: InteractionMatrix, params: SignalParams): FittedSi
       ? fitEase(binaryCsr(m), {
           rank: params.easeRank,
           lambda: params.easeLambda,
-          iterations: params.easeIterations,
+          iterations: easeInit ? params.easeWarmIterations : params.easeIterations,
+          init: easeInit ?? undefined,
         })
       : null,
   );
@@ -90,7 +135,11 @@ export function fitSignals(m: InteractionMatrix, params: SignalParams): FittedSi
     hasData
       ? fitNmf(
           { ...binaryCsr(m), values: Float64Array.from(history.value) },
-          { components: params.nmfComponents, iterations: params.nmfIterations },
+          {
+            components: params.nmfComponents,
+            iterations: nmfInit ? params.nmfWarmIterations : params.nmfIterations,
+            initH: nmfInit ?? undefined,
+          },
         )
       : null,
   );
@@ -193,4 +242,41 @@ export function profileOf(s: FittedSignals, user: number): Profile {
     values: h.value.subarray(start, end),
     market: s.userMarket[user] || undefined,
   };
+}
+
+/**
+ * Buy-again's ranked list for a profile without scoring every product: the trader's own products
+ * with a positive score, by score, then popularity, then index (the order of topK; every other
+ * product scores 0 and is not ranked).
+ */
+export function buyAgainRanked(s: FittedSignals, profile: Profile): Int32Array {
+  const h = s.history;
+  if (profile.user < 0) {
+    return new Int32Array(0);
+  }
+  const items: number[] = [];
+  const scores: number[] = [];
+  for (let e = h.indptr[profile.user] as number; e < (h.indptr[profile.user + 1] as number); e++) {
+    const score = buyAgainScore(
+      h.occasions[e] as number,
+      h.firstAgeDays[e] as number,
+      h.lastAgeDays[e] as number,
+      s.params.buyAgainHalfLifeDays,
+    );
+    if (score > 0) {
+      items.push(h.indices[e] as number);
+      scores.push(score);
+    }
+  }
+  const order = items.map((_, p) => p);
+  order.sort((a, b) => {
+    const ia = items[a] as number;
+    const ib = items[b] as number;
+    return (
+      (scores[b] as number) - (scores[a] as number) ||
+      (s.buyers[ib] as number) - (s.buyers[ia] as number) ||
+      ia - ib
+    );
+  });
+  return Int32Array.from(order, (p) => items[p] as number);
 }
