@@ -60,6 +60,9 @@ export const ERROR_CODES = [
   "payout_exceeds_balance",
   "payout_destination_missing",
   "payout_method_unavailable",
+  "callback_token_invalid",
+  "webhook_verification_failed",
+  "delivery_not_dead",
   "internal_error",
   "service_unavailable",
 ] as const;

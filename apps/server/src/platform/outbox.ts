@@ -1,3 +1,4 @@
+import type { TNotificationKind } from "@cs/contracts";
 import { type Database, type DbOrTx, outboxEvents, queryRows } from "@cs/db";
 import { sql } from "drizzle-orm";
 import type { FastifyBaseLogger as Logger } from "fastify";
@@ -19,6 +20,14 @@ export interface OutboxTopics {
   "pickup.short_delivery": { disputeId: string };
   /** A credential changed (handed over, expired, extended): push it to its trader, and the group's pickup progress. */
   "realtime.pickup": { credentialId: string };
+  /**
+   * Something happened that people should hear about: the notifications domain finds who (the
+   * `userIds` given, or those the subject implies), renders each one's message and fans it out
+   * to their channels. `variant` tells apart several events of one kind on one subject.
+   */
+  notify: { kind: TNotificationKind; subjectId: string; variant?: string; userIds?: string[] };
+  /** One rendered message to one user on one channel (SMS, email, WhatsApp). */
+  "notify.deliver": { deliveryId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 
@@ -28,13 +37,21 @@ export type OutboxHandler<T extends OutboxTopic> = (
 ) => Promise<void>;
 export type OutboxHandlers = { [T in OutboxTopic]: OutboxHandler<T> };
 
-/** Writes an event in the caller's transaction: it is delivered only if that transaction commits. */
+/**
+ * Writes an event in the caller's transaction: it is delivered only if that transaction commits,
+ * and not before `availableAt` when given.
+ */
 export async function enqueue<T extends OutboxTopic>(
   tx: DbOrTx,
   topic: T,
   payload: OutboxTopics[T],
+  options: { availableAt?: Date } = {},
 ): Promise<void> {
-  await tx.insert(outboxEvents).values({ topic, payload: payload as Record<string, unknown> });
+  await tx.insert(outboxEvents).values({
+    topic,
+    payload: payload as Record<string, unknown>,
+    ...(options.availableAt ? { availableAt: options.availableAt } : {}),
+  });
 }
 
 export const OUTBOX_MAX_ATTEMPTS = 8;

@@ -2,6 +2,7 @@ export * from "./catalog.ts";
 export * from "./fulfilment.ts";
 export * from "./groups.ts";
 export * from "./identity.ts";
+export * from "./notifications.ts";
 export * from "./payments.ts";
 export * from "./payouts.ts";
 export * from "./pickup.ts";
