@@ -327,6 +327,9 @@ export async function joinMany(
         update groups g set held_qty = g.held_qty + v.qty
         from jsonb_to_recordset(${JSON.stringify(held)}::jsonb) as v(id uuid, qty integer)
         where g.id = v.id`);
+      for (const { share } of kept) {
+        await enqueue(tx, "notify", { kind: "joined", subjectId: share.id });
+      }
       const paymentOf = new Map(created.map((p) => [p.participationId, p]));
       return kept.map((k) => ({ ...k, payment: paymentOf.get(k.share.id) as PaymentRow }));
     });

@@ -113,6 +113,18 @@ export function sendAfter(quiet: { start: number; end: number } | null, now = ne
   return at;
 }
 
+/** A user's preferences, defaults filled in. */
+export async function getPreferences(
+  db: DbOrTx,
+  userId: string,
+): Promise<TNotificationPreferences> {
+  const [row] = await db
+    .select()
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.userId, userId));
+  return effectivePreferences(row);
+}
+
 /** Saves what the user changed; what they did not mention keeps its value. */
 export async function savePreferences(
   db: DbOrTx,

@@ -19,6 +19,7 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { enqueue } from "../../platform/outbox.ts";
 import { accounts, balance, post } from "./ledger.ts";
 
 type PayoutRow = typeof payouts.$inferSelect;
@@ -333,6 +334,7 @@ export async function markPayoutPaid(
       { account: paidFrom(payout), amount: -payout.amount },
     ],
   });
+  await enqueue(tx, "notify", { kind: "payout_released", subjectId: payout.id });
   return true;
 }
 
