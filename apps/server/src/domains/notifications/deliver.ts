@@ -27,7 +27,7 @@ export async function deliverNotification(
     const sent = await driver.send({
       to: delivery.recipient,
       body: delivery.body,
-      subject: delivery.subject ?? undefined,
+      subject: delivery.channel === "email" ? (delivery.subject ?? undefined) : undefined,
       idempotencyKey: delivery.idempotencyKey,
       template: {
         name: `cs_${delivery.kind}`,
