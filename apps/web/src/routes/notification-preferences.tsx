@@ -68,40 +68,28 @@ export function NotificationPreferencesRoute() {
           save.mutate({ channels: draft.channels, quietHours: draft.quietHours });
         }}
       >
-        <div className="overflow-x-auto rounded-2xl bg-white ring-1 ring-stone-200">
-          <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-stone-200">
-                <th className="p-2 font-semibold">{t("preferences.kind")}</th>
-                {CHANNELS.map((channel) => (
-                  <th key={channel} className="p-2 text-center font-semibold">
-                    {t(`preferences.channels.${channel}`)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {groupsFor(role).map((group) => (
-                <tr key={group} className="border-b border-stone-100 last:border-0">
-                  <th scope="row" className="p-2 font-medium">
-                    {t(`preferences.groups.${group}`)}
-                  </th>
-                  {CHANNELS.map((channel) => (
-                    <td key={channel} className="p-2 text-center">
-                      <input
-                        type="checkbox"
-                        className="size-6 accent-green-700"
-                        aria-label={`${t(`preferences.groups.${group}`)}: ${t(`preferences.channels.${channel}`)}`}
-                        checked={draft.channels[group]?.[channel] ?? false}
-                        onChange={() => toggle(group, channel)}
-                      />
-                    </td>
-                  ))}
-                </tr>
+        {groupsFor(role).map((group) => (
+          <fieldset
+            key={group}
+            className="flex flex-col gap-2 rounded-2xl bg-white p-4 ring-1 ring-stone-200"
+            data-testid={`preferences-${group}`}
+          >
+            <legend className="px-1 font-bold">{t(`preferences.groups.${group}`)}</legend>
+            <div className="grid grid-cols-2 gap-2">
+              {CHANNELS.map((channel) => (
+                <label key={channel} className="flex min-h-11 items-center gap-2 font-medium">
+                  <input
+                    type="checkbox"
+                    className="size-6 shrink-0 accent-green-700"
+                    checked={draft.channels[group]?.[channel] ?? false}
+                    onChange={() => toggle(group, channel)}
+                  />
+                  {t(`preferences.channels.${channel}`)}
+                </label>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </div>
+          </fieldset>
+        ))}
         <fieldset className="flex flex-col gap-3 rounded-2xl bg-white p-4 ring-1 ring-stone-200">
           <legend className="px-1 font-bold">{t("preferences.quiet")}</legend>
           <p className="text-sm text-stone-700">{t("preferences.quietIntro")}</p>

@@ -131,7 +131,7 @@ describe("the deadline sweep", () => {
       (n) => n.kind === "deadline_near",
     );
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.body).toMatch(/^boka [A-Z0-9]{6} rinovharwa mumaawa 5, rinoda zvimwe 10 /);
+    expect(warnings[0]?.body).toMatch(/^Boka [A-Z0-9]{6} rinovharwa mumaawa 5, rinoda zvimwe 10 /);
     const events = await t.ctx.db
       .select()
       .from(notificationEvents)

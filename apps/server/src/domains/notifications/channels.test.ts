@@ -185,7 +185,7 @@ describe("notifications through the real providers' APIs", () => {
     await joinNewGroup(trader);
     const mail = c.smtp.mails.find((m) => m.to.includes(`t${trader.id.slice(0, 8)}@example.com`));
     expect(mail?.subject).toMatch(/^You joined group [A-Z0-9]{6}$/);
-    expect(mail?.text).toMatch(/^you joined group .* to keep your place\.\n\n— ConnectSphere$/);
+    expect(mail?.text).toMatch(/^You joined group .* to keep your place\.\n\n— ConnectSphere$/);
     expect(mail?.from).toBe("no-reply@connectsphere.test");
   });
 

@@ -224,7 +224,7 @@ describe("a group's life, as its people hear it", () => {
       const mails = await read(english?.email as string);
       expect(mails.map((m) => m.channel)).toEqual(TRADER_KINDS.map(() => "email"));
       expect(mails[0]?.body).toMatch(
-        new RegExp(`^You joined group ${cast.groupCode}\\n\\nyou joined group`),
+        new RegExp(`^You joined group ${cast.groupCode}\\n\\nYou joined group`),
       );
       const page = await t.app.inject({ method: "GET", url: "/dev/messages" });
       expect(page.body).toContain("<td>whatsapp</td>");

@@ -44,14 +44,11 @@ export function renderMessage(
   const values = channel === "sms" ? clipForSms(params) : params;
   const body = fill(texts.text[language], values);
   const names = [...texts.text[language].matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  // In the app and in an email the brand is around the text already: drop it, start a sentence.
+  const bare = body.replace(/^ConnectSphere: (.)/, (_m, first: string) => first.toUpperCase());
   return {
     subject: fill(texts.title[language], params),
-    body:
-      channel === "email"
-        ? `${body.replace(/^ConnectSphere: /, "")}\n\n— ConnectSphere`
-        : channel === "in_app"
-          ? body.replace(/^ConnectSphere: /, "")
-          : body,
+    body: channel === "email" ? `${bare}\n\n— ConnectSphere` : channel === "in_app" ? bare : body,
     params: [...new Set(names)].map((name) => values[name] ?? ""),
   };
 }
