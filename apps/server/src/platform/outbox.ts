@@ -54,6 +54,19 @@ export async function enqueue<T extends OutboxTopic>(
   });
 }
 
+/** Several events of one topic in one statement (a batch of joins, say). */
+export async function enqueueAll<T extends OutboxTopic>(
+  tx: DbOrTx,
+  topic: T,
+  payloads: OutboxTopics[T][],
+): Promise<void> {
+  if (payloads.length > 0) {
+    await tx
+      .insert(outboxEvents)
+      .values(payloads.map((payload) => ({ topic, payload: payload as Record<string, unknown> })));
+  }
+}
+
 export const OUTBOX_MAX_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
 

@@ -198,7 +198,7 @@ async function resolveLater(
       };
       if (kind === "order_new" || kind === "order_response_due") {
         return base(
-          `/supplier/orders/${order.id}`,
+          `/manage/orders/${order.id}`,
           to(await supplierTeam(db, order.supplierId), params),
         );
       }
@@ -236,7 +236,7 @@ async function resolveLater(
         people.push(...(await supplierTeam(db, group.supplierId)));
       }
       const params = { group: group.code, reason: dispute.kind.replaceAll("_", " ") };
-      return base(`/admin/disputes/${dispute.id}`, to([...new Set(people)], params));
+      return base("/manage/disputes", to([...new Set(people)], params));
     }
     case "payout_released": {
       const [payout] = await db.select().from(payouts).where(eq(payouts.id, subjectId));
@@ -247,7 +247,7 @@ async function resolveLater(
         amount: formatMoney(payout.amount, payout.currency),
         ref: payout.id.slice(0, 8),
       };
-      return base("/supplier/payouts", to(await supplierTeam(db, payout.supplierId), params));
+      return base("/manage/payables", to(await supplierTeam(db, payout.supplierId), params));
     }
     case "reconciliation_mismatch": {
       const [run] = await db
@@ -261,7 +261,7 @@ async function resolveLater(
         date: run.day ?? harareDay.format(run.startedAt),
         count: String(run.mismatches),
       };
-      return base("/admin/reconciliation", to(await operators(db), params));
+      return base("/manage", to(await operators(db), params));
     }
     default:
       // ready_for_pickup and short_delivery are announced by the pickup domain, which knows the codes.
