@@ -17,6 +17,7 @@ import {
 import { Redis } from "ioredis";
 import { adminRoutes } from "./domains/admin/routes.ts";
 import { catalogRoutes } from "./domains/catalog/routes.ts";
+import { channelCallbackRoutes } from "./domains/channels/callback-routes.ts";
 import { devRoutes } from "./domains/channels/dev-routes.ts";
 import { chatAdminRoutes } from "./domains/chat/admin-routes.ts";
 import { chatRoutes } from "./domains/chat/routes.ts";
@@ -28,6 +29,7 @@ import { findGroup } from "./domains/groups/repo.ts";
 import { groupRequestRoutes } from "./domains/groups/request-routes.ts";
 import { groupRoutes } from "./domains/groups/routes.ts";
 import { identityRoutes } from "./domains/identity/routes.ts";
+import { notificationRoutes } from "./domains/notifications/routes.ts";
 import { cashRoutes } from "./domains/payments/cash-routes.ts";
 import { payoutRoutes } from "./domains/payments/payout-routes.ts";
 import { rateRoutes } from "./domains/payments/rate-routes.ts";
@@ -166,6 +168,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(recommendationRoutes, { ctx, prefix: "/api/v1" });
   await app.register(recommendationAdminRoutes, { ctx, prefix: "/api/v1/admin" });
   await app.register(experimentAdminRoutes, { ctx, prefix: "/api/v1/admin" });
+  await app.register(notificationRoutes, { ctx, prefix: "/api/v1" });
+  await app.register(channelCallbackRoutes, { ctx, prefix: "/api/v1" });
   await app.register(sandboxRoutes, { ctx, prefix: "/sandbox" });
   if (config.devRoutes) {
     await app.register(devRoutes, { ctx, prefix: "/dev" });

@@ -6,6 +6,7 @@ import {
   lapseReservations,
   markRefundedGroups,
 } from "./domains/groups/close-group.ts";
+import { warnOfDeadlines } from "./domains/notifications/jobs.ts";
 import { processDuePayouts } from "./domains/payments/payout-transfers.ts";
 import { pollPendingPayments } from "./domains/payments/poll-payments.ts";
 import { reconcileYesterday } from "./domains/payments/reconciliation.ts";
@@ -24,6 +25,7 @@ export function workerJobs(ctx: AppContext, log: FastifyBaseLogger): JobDefiniti
     { name: "mark-refunded-groups", everyMs: 5_000, run: () => markRefundedGroups(ctx) },
     { name: "lapse-unanswered-orders", everyMs: 30_000, run: () => lapseUnansweredOrders(ctx) },
     { name: "close-pickup-windows", everyMs: 60_000, run: () => closePickupWindows(ctx) },
+    { name: "warn-of-deadlines", everyMs: 60_000, run: () => warnOfDeadlines(ctx) },
     {
       name: "poll-pending-payments",
       everyMs: 30_000,

@@ -1,10 +1,12 @@
 import path from "node:path";
 import { type DatabaseHandle, openDatabase } from "@cs/db";
-import { createLocalSmsDriver } from "./domains/channels/sms.ts";
+import { createChannelDrivers } from "./domains/channels/registry.ts";
 import { postSystemMessage } from "./domains/chat/system-messages.ts";
 import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
+import { deliverNotification } from "./domains/notifications/deliver.ts";
+import { notifyRecipients } from "./domains/notifications/service.ts";
 import { createPaymentProviders } from "./domains/payments/providers/registry.ts";
 import { deliverSandboxWebhook } from "./domains/payments/providers/sandbox.ts";
 import { userUpdate } from "./domains/payments/user-updates.ts";
@@ -48,12 +50,14 @@ export async function workerContext(
 export function createContext(config: Config, database: DatabaseHandle): AppContext {
   const local = `http://127.0.0.1:${config.port}`;
   const urls = { public: config.publicUrl ?? `http://localhost:${config.port}`, internal: local };
+  const channels = createChannelDrivers(config.channels, database.db);
   return {
     config,
     database,
     db: database.db,
     tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
-    sms: createLocalSmsDriver(database.db),
+    sms: channels.sms,
+    channels,
     payments: createPaymentProviders(config.payments, {
       db: database.db,
       sandboxSecret: config.sandboxSecret,
@@ -74,8 +78,13 @@ export function setListeningPort(ctx: AppContext, port: number): void {
 /** How the worker delivers each outbox topic. */
 export function outboxHandlers(ctx: AppContext): OutboxHandlers {
   return {
-    "sms.send": (payload, event) =>
-      ctx.sms.send({ to: payload.to, body: payload.body, idempotencyKey: `outbox:${event.id}` }),
+    "sms.send": async (payload, event) => {
+      await ctx.sms.send({
+        to: payload.to,
+        body: payload.body,
+        idempotencyKey: `outbox:${event.id}`,
+      });
+    },
     "sandbox.webhook": (payload) => deliverSandboxWebhook(ctx.config.sandboxSecret, payload),
     "realtime.group": async ({ groupId }) => {
       const group = await findGroup(ctx.db, groupId);
@@ -96,5 +105,8 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
     "pickup.short_delivery": (payload) => textShortDelivery(ctx, payload),
     "realtime.pickup": ({ credentialId }) => pushCredential(ctx, credentialId),
     "chat.system": (payload) => postSystemMessage(ctx, payload),
+    notify: (payload) => notifyRecipients(ctx, payload),
+    "notify.deliver": ({ deliveryId }, event) =>
+      deliverNotification(ctx, deliveryId, event.attempts),
   };
 }

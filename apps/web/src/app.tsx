@@ -167,6 +167,19 @@ const ManageRecommendationsRoute = lazyNamed(
   () => import("./routes/manage-recommendations.tsx"),
   (m) => m.ManageRecommendationsRoute,
 );
+// The notification centre, preferences and the admins' unsent messages: their own chunks.
+const NotificationsRoute = lazyNamed(
+  () => import("./routes/notifications.tsx"),
+  (m) => m.NotificationsRoute,
+);
+const NotificationPreferencesRoute = lazyNamed(
+  () => import("./routes/notification-preferences.tsx"),
+  (m) => m.NotificationPreferencesRoute,
+);
+const ManageNotificationsRoute = lazyNamed(
+  () => import("./routes/manage-notifications.tsx"),
+  (m) => m.ManageNotificationsRoute,
+);
 const NotFoundRoute = lazyNamed(
   () => import("./routes/not-found.tsx"),
   (m) => m.NotFoundRoute,
@@ -200,6 +213,8 @@ export function App() {
               <Route path="my-groups" element={<MyGroupsRoute />} />
               <Route path="my-pickups" element={<MyPickupsRoute />} />
               <Route path="payments" element={<PaymentHistoryRoute />} />
+              <Route path="notifications" element={<NotificationsRoute />} />
+              <Route path="notifications/preferences" element={<NotificationPreferencesRoute />} />
               <Route path="payments/:id/receipt" element={<ReceiptRoute />} />
               <Route path="pickup" element={<PickupLayout />}>
                 <Route index element={<PickupHandoverRoute />} />
@@ -220,6 +235,7 @@ export function App() {
                 <Route path="payouts" element={<ManagePayoutsRoute />} />
                 <Route path="disputes" element={<ManageDisputesRoute />} />
                 <Route path="recommendations" element={<ManageRecommendationsRoute />} />
+                <Route path="notifications" element={<ManageNotificationsRoute />} />
               </Route>
             </Route>
             <Route path="*" element={<NotFoundRoute />} />

@@ -63,6 +63,9 @@ export const ERROR_CODES = [
   "chat_message_invalid",
   "chat_message_too_long",
   "chat_rate_limited",
+  "callback_token_invalid",
+  "webhook_verification_failed",
+  "delivery_not_dead",
   "internal_error",
   "service_unavailable",
 ] as const;

@@ -9,6 +9,7 @@ export * from "./groups.ts";
 export * from "./ledger.ts";
 export * from "./meta.ts";
 export * from "./money.ts";
+export * from "./notifications.ts";
 export * from "./payments.ts";
 export * from "./payouts.ts";
 export * from "./phone.ts";

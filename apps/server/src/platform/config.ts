@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { buildChannelConfig, ZChannelEnv } from "./channel-config.ts";
 import { buildPaymentConfig, ZPaymentEnv } from "./payment-config.ts";
 
 const ZList = z.string().transform((value) =>
@@ -90,6 +91,7 @@ const ZEnv = z.object({
   WEB_DIST: z.string().optional(),
   DEV_ROUTES: z.enum(["true", "false"]).optional(),
   ...ZPaymentEnv,
+  ...ZChannelEnv,
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -123,10 +125,10 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     }
   }
   const payments = buildPaymentConfig(env, production);
-  if (payments.problems.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration:\n${payments.problems.map((p) => `  ${p}`).join("\n")}`,
-    );
+  const channels = buildChannelConfig(env);
+  const problems = [...payments.problems, ...channels.problems];
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
   const given = {
     jwtSecret: env.JWT_SECRET,
@@ -180,6 +182,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     pickupCodeSecret: secrets.pickupCodeSecret,
     pickupKeys: keyring.data as PickupKey[],
     payments: payments.config,
+    channels: channels.config,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Database, DatabaseHandle } from "@cs/db";
+import type { ChannelDrivers } from "../domains/channels/registry.ts";
 import type { SmsDriver } from "../domains/channels/sms.ts";
 import type { PaymentProviders } from "../domains/payments/providers/registry.ts";
 import type { AccessTokens } from "./auth/tokens.ts";
@@ -12,6 +13,8 @@ export interface AppContext {
   db: Database;
   tokens: AccessTokens;
   sms: SmsDriver;
+  /** The configured driver of each outgoing channel (`sms` is the same as above). */
+  channels: ChannelDrivers;
   payments: PaymentProviders;
   /**
    * Where this instance is reached: `public` for links people open (checkout, return pages),

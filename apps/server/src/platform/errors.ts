@@ -77,6 +77,9 @@ export const ERROR_CATALOGUE: Record<ErrorCode, { status: number; title: string 
   },
   chat_message_too_long: { status: 400, title: "The message is too long" },
   chat_rate_limited: { status: 429, title: "Too many messages; wait a moment" },
+  callback_token_invalid: { status: 403, title: "This callback address is not valid" },
+  webhook_verification_failed: { status: 403, title: "The webhook verification token is wrong" },
+  delivery_not_dead: { status: 409, title: "Only a dead-lettered message can be retried" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   service_unavailable: { status: 503, title: "The service is not ready" },
 };

@@ -1,3 +1,4 @@
+import type { TNotificationKind } from "@cs/contracts";
 import { type Database, type DbOrTx, outboxEvents, queryRows } from "@cs/db";
 import { sql } from "drizzle-orm";
 import type { FastifyBaseLogger as Logger } from "fastify";
@@ -30,6 +31,14 @@ export interface OutboxTopics {
     key: string;
     params: Record<string, string | number>;
   };
+  /**
+   * Something happened that people should hear about: the notifications domain finds who (the
+   * `userIds` given, or those the subject implies), renders each one's message and fans it out
+   * to their channels. `variant` tells apart several events of one kind on one subject.
+   */
+  notify: { kind: TNotificationKind; subjectId: string; variant?: string; userIds?: string[] };
+  /** One rendered message to one user on one channel (SMS, email, WhatsApp). */
+  "notify.deliver": { deliveryId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 
@@ -39,13 +48,34 @@ export type OutboxHandler<T extends OutboxTopic> = (
 ) => Promise<void>;
 export type OutboxHandlers = { [T in OutboxTopic]: OutboxHandler<T> };
 
-/** Writes an event in the caller's transaction: it is delivered only if that transaction commits. */
+/**
+ * Writes an event in the caller's transaction: it is delivered only if that transaction commits,
+ * and not before `availableAt` when given.
+ */
 export async function enqueue<T extends OutboxTopic>(
   tx: DbOrTx,
   topic: T,
   payload: OutboxTopics[T],
+  options: { availableAt?: Date } = {},
 ): Promise<void> {
-  await tx.insert(outboxEvents).values({ topic, payload: payload as Record<string, unknown> });
+  await tx.insert(outboxEvents).values({
+    topic,
+    payload: payload as Record<string, unknown>,
+    ...(options.availableAt ? { availableAt: options.availableAt } : {}),
+  });
+}
+
+/** Several events of one topic in one statement (a batch of joins, say). */
+export async function enqueueAll<T extends OutboxTopic>(
+  tx: DbOrTx,
+  topic: T,
+  payloads: OutboxTopics[T][],
+): Promise<void> {
+  if (payloads.length > 0) {
+    await tx
+      .insert(outboxEvents)
+      .values(payloads.map((payload) => ({ topic, payload: payload as Record<string, unknown> })));
+  }
 }
 
 export const OUTBOX_MAX_ATTEMPTS = 8;

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet } from "react-router";
 import { loadStaffTexts } from "../i18n/index.ts";
@@ -6,6 +6,11 @@ import { canManage } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { LogoMark } from "./icons.tsx";
 import { LanguageSwitcher } from "./language-switcher.tsx";
+
+// Only signed-in users get the bell, and only they download it.
+const NotificationBell = lazy(() =>
+  import("./notification-bell.tsx").then((m) => ({ default: m.NotificationBell })),
+);
 
 function navClass({ isActive }: { isActive: boolean }): string {
   return `flex min-h-11 shrink-0 items-center border-b-4 px-2 text-[15px] font-semibold whitespace-nowrap ${
@@ -26,6 +31,7 @@ export function AppShell() {
       void loadStaffTexts().catch(() => undefined);
     }
   }, [staff]);
+  const userId = useSession((s) => s.user?.id);
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="bg-green-800 text-white">
@@ -38,7 +44,14 @@ export function AppShell() {
             <LogoMark className="size-8 shrink-0" />
             <span className="truncate">{t("app.name")}</span>
           </Link>
-          <LanguageSwitcher />
+          <div className="flex items-center gap-1">
+            {signedIn && userId ? (
+              <Suspense fallback={null}>
+                <NotificationBell key={userId} />
+              </Suspense>
+            ) : null}
+            <LanguageSwitcher />
+          </div>
         </div>
         <nav
           aria-label={t("nav.main")}

@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Outlet, useLocation } from "react-router";
+import { NOTIFICATIONS_NS } from "../i18n/notifications.ts";
 import { canManage, canTrainRecommender, isManagingAdmin } from "../lib/roles.ts";
 import { useSession } from "../stores/session.ts";
 import { PageLoading } from "./page-loading.tsx";
@@ -65,6 +66,11 @@ export function ManageLayout() {
         {isManagingAdmin(user) ? (
           <NavLink to="/manage/rate" className={sectionTabClass}>
             {t("manage.rate.title")}
+          </NavLink>
+        ) : null}
+        {isManagingAdmin(user) ? (
+          <NavLink to="/manage/notifications" className={sectionTabClass}>
+            {t("deadLetters.title", { ns: NOTIFICATIONS_NS })}
           </NavLink>
         ) : null}
         {canTrainRecommender(user) ? (

@@ -3,6 +3,7 @@ export * from "./chat.ts";
 export * from "./fulfilment.ts";
 export * from "./groups.ts";
 export * from "./identity.ts";
+export * from "./notifications.ts";
 export * from "./payments.ts";
 export * from "./payouts.ts";
 export * from "./pickup.ts";

@@ -67,8 +67,8 @@ export const devRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
         .type("text/html; charset=utf-8")
         .send(`<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>Dev messages · ConnectSphere</title>
-<style>body{font:14px system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style>
-</head><body><h1>Messages sent by the local drivers</h1><p>Newest first. Development only; nothing here left the machine.</p>
+<style>body{font:14px system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}td:last-child{white-space:pre-wrap}</style>
+</head><body><h1>Messages sent by the local drivers</h1><p>SMS, email and WhatsApp, newest first. Development only; nothing here left the machine.</p>
 <table><thead><tr><th>When (UTC)</th><th>Channel</th><th>To</th><th>Message</th></tr></thead><tbody>${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}</tbody></table></body></html>`);
     },
   );

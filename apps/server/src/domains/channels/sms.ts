@@ -1,25 +1,56 @@
 import { type Database, localMessages } from "@cs/db";
 import { newId } from "../../platform/ids.ts";
 
-/** The SMS channel as the rest of the platform sees it; real providers implement the same. */
-export interface SmsDriver {
-  readonly name: string;
-  send(message: { to: string; body: string; idempotencyKey: string }): Promise<void>;
+/** A message handed to a channel driver. */
+export interface OutgoingMessage {
+  /** E.164 phone number (SMS, WhatsApp) or email address. */
+  to: string;
+  body: string;
+  /** Same key, same message: a driver that sees it again sends nothing new. */
+  idempotencyKey: string;
+  /** The email subject. */
+  subject?: string;
+  /** A provider template (WhatsApp): its name, language and values in order. */
+  template?: { name: string; language: string; params: string[] };
 }
+
+/** A channel as the rest of the platform sees it; local and real providers implement the same. */
+export interface ChannelDriver {
+  readonly name: string;
+  /** Sends; resolves with the provider's id for the message (what its delivery reports name). */
+  send(message: OutgoingMessage): Promise<{ providerMessageId?: string }>;
+}
+
+/** The SMS channel (OTP codes go straight through it). */
+export type SmsDriver = ChannelDriver;
+
+/** A provider refused the message for good (bad number, blacklisted): retrying will not help. */
+export class PermanentSendError extends Error {}
 
 /**
  * The embedded default: stores every message in `local_messages`, where developers and testers
  * read it at `/dev/messages`. Nothing leaves the machine. The idempotency key makes a redelivered
  * outbox event store the message once.
  */
-export function createLocalSmsDriver(db: Database): SmsDriver {
+export function createLocalDriver(
+  db: Database,
+  channel: "sms" | "email" | "whatsapp",
+): ChannelDriver {
   return {
     name: "local",
-    async send({ to, body, idempotencyKey }) {
+    async send({ to, body, subject, idempotencyKey }) {
+      const id = newId();
       await db
         .insert(localMessages)
-        .values({ id: newId(), channel: "sms", recipient: to, body, idempotencyKey })
+        .values({
+          id,
+          channel,
+          recipient: to,
+          body: subject ? `${subject}\n\n${body}` : body,
+          idempotencyKey,
+        })
         .onConflictDoNothing({ target: localMessages.idempotencyKey });
+      return { providerMessageId: `local-${id}` };
     },
   };
 }

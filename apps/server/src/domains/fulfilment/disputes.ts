@@ -53,6 +53,7 @@ export async function openDispute(
     subjectId: id,
     data: { kind: input.kind, groupId: input.groupId },
   });
+  await enqueue(tx, "notify", { kind: "dispute_opened", subjectId: id });
   return id;
 }
 
@@ -318,6 +319,7 @@ export async function resolveDispute(
       data: { ...input },
       requestId,
     });
+    await enqueue(tx, "notify", { kind: "dispute_resolved", subjectId: id });
     if (dispute.orderId && dispute.kind === "short_delivery") {
       await settleIfAllReceived(tx, ctx, dispute.orderId);
     } else if (dispute.orderId && dispute.kind === "uncollected") {

@@ -1,6 +1,6 @@
 import type { TOrderStatus } from "@cs/contracts";
-import { type DbOrTx, orderDrops, supplierOrders, suppliers, users } from "@cs/db";
-import { eq, inArray, sql } from "drizzle-orm";
+import { type DbOrTx, orderDrops, supplierOrders } from "@cs/db";
+import { eq, sql } from "drizzle-orm";
 import { audit } from "../../platform/audit.ts";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -12,7 +12,6 @@ import { lockGroup } from "../groups/repo.ts";
 import { settledAmount } from "../groups/tiers.ts";
 import { commission } from "../payments/ledger.ts";
 import { reverseFunding } from "../payments/settlement.ts";
-import { fulfilmentMessage, newOrderMessage } from "./messages.ts";
 import { lockManagedOrder } from "./policy.ts";
 import { type OrderRow, sweepOrders } from "./repo.ts";
 
@@ -86,22 +85,7 @@ export async function createOrderForGroup(
       subjectId: id,
       data: { groupId, quantity, gross },
     });
-    const [supplier] = await tx
-      .select({ phone: suppliers.contactPhone })
-      .from(suppliers)
-      .where(eq(suppliers.id, group.supplierId));
-    if (supplier) {
-      await enqueue(tx, "sms.send", {
-        to: supplier.phone,
-        body: newOrderMessage(
-          group.code,
-          quantity,
-          group.display.product.unit,
-          ctx.config.orderResponseHours,
-        ),
-        purpose: "order_created",
-      });
-    }
+    await enqueue(tx, "notify", { kind: "order_new", subjectId: id });
     return id;
   });
 }
@@ -156,6 +140,7 @@ export async function acceptOrder(
       data: { deliveryDate },
       requestId,
     });
+    await enqueue(tx, "notify", { kind: "order_accepted", subjectId: order.id });
   });
 }
 
@@ -232,15 +217,7 @@ async function abandonOrder(
   if (group?.status !== "funded") {
     throw new AppError("invalid_transition", "The group is no longer waiting for its supplier");
   }
-  const traders = await tx
-    .select({ phone: users.phone, language: users.language })
-    .from(users)
-    .where(
-      inArray(
-        users.id,
-        (await sharesAwaitingGoods(tx, group.id)).map((s) => s.traderId),
-      ),
-    );
+  const traders = (await sharesAwaitingGoods(tx, group.id)).map((s) => s.traderId);
   await setOrder(tx, order.id, {
     status,
     rejectionReason: reason,
@@ -256,13 +233,7 @@ async function abandonOrder(
     data: { reason },
     ...(requestId ? { requestId } : {}),
   });
-  for (const trader of traders) {
-    await enqueue(tx, "sms.send", {
-      to: trader.phone,
-      body: fulfilmentMessage("order_cancelled", trader.language, { group: group.code }),
-      purpose: "order_cancelled",
-    });
-  }
+  await enqueue(tx, "notify", { kind: "order_rejected", subjectId: order.id, userIds: traders });
 }
 
 /**

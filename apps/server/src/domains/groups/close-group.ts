@@ -102,6 +102,7 @@ export async function closeGroupIfDue(
         data: { paidQty: group.paidQty, moq: group.moq },
       });
       await enqueue(tx, "realtime.group", { groupId: group.id });
+      await enqueue(tx, "notify", { kind: "group_expired", subjectId: group.id });
       return "expired";
     }
     const finalUnitPrice = priceForQuantity(group.tiers, group.paidQty);
@@ -167,6 +168,7 @@ export async function closeGroupIfDue(
       data: { paidQty: group.paidQty, gross, fee, finalUnitPrice },
     });
     await enqueue(tx, "group.funded", { groupId: group.id });
+    await enqueue(tx, "notify", { kind: "group_funded", subjectId: group.id });
     await enqueue(tx, "realtime.group", { groupId: group.id });
     await enqueueChatSystem(tx, group.id, "funded", "funded", {
       paidQty: group.paidQty,
@@ -290,6 +292,7 @@ export async function markRefundedGroups(ctx: AppContext): Promise<number> {
   );
   for (const row of rows) {
     await enqueue(ctx.db, "realtime.group", { groupId: row.id });
+    await enqueue(ctx.db, "notify", { kind: "group_refunded", subjectId: row.id });
   }
   return rows.length;
 }

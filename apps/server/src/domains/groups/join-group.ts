@@ -6,7 +6,7 @@ import { type Batcher, createBatcher, type Settled } from "../../platform/batche
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { enqueue } from "../../platform/outbox.ts";
+import { enqueue, enqueueAll } from "../../platform/outbox.ts";
 import {
   type CheckoutContext,
   createPendingPayment,
@@ -327,6 +327,11 @@ export async function joinMany(
         update groups g set held_qty = g.held_qty + v.qty
         from jsonb_to_recordset(${JSON.stringify(held)}::jsonb) as v(id uuid, qty integer)
         where g.id = v.id`);
+      await enqueueAll(
+        tx,
+        "notify",
+        kept.map(({ share }) => ({ kind: "joined" as const, subjectId: share.id })),
+      );
       const paymentOf = new Map(created.map((p) => [p.participationId, p]));
       return kept.map((k) => ({ ...k, payment: paymentOf.get(k.share.id) as PaymentRow }));
     });

@@ -120,6 +120,7 @@ async function applyLocked(
       kind: "payment",
       id: payment.id,
     });
+    await enqueue(tx, "notify", { kind: "payment_failed", subjectId: payment.id });
     return "failed";
   }
 
@@ -144,6 +145,7 @@ async function applyLocked(
     ],
   });
   await enqueue(tx, "realtime.user", { userId: payment.traderId, kind: "payment", id: payment.id });
+  await enqueue(tx, "notify", { kind: "payment_confirmed", subjectId: payment.id });
 
   const [share] = await tx
     .select()

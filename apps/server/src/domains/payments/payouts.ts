@@ -20,6 +20,7 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { enqueue } from "../../platform/outbox.ts";
 import { accounts, balance, post } from "./ledger.ts";
 
 type PayoutRow = typeof payouts.$inferSelect;
@@ -339,8 +340,12 @@ async function settlePayout(
  * paid from (a transfer confirmed before our own record of sending it may still be `pending`).
  * Runs in the caller's transaction, with the payout locked; applied once.
  */
-export function markPayoutPaid(tx: DbOrTx, payout: PayoutRow, providerRef: string) {
-  return settlePayout(tx, payout, {
+export async function markPayoutPaid(
+  tx: DbOrTx,
+  payout: PayoutRow,
+  providerRef: string,
+): Promise<boolean> {
+  const moved = await settlePayout(tx, payout, {
     status: "paid",
     set: {
       providerRef,
@@ -350,6 +355,10 @@ export function markPayoutPaid(tx: DbOrTx, payout: PayoutRow, providerRef: strin
     },
     to: paidFrom(payout),
   });
+  if (moved) {
+    await enqueue(tx, "notify", { kind: "payout_released", subjectId: payout.id });
+  }
+  return moved;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
+import { enqueue } from "../../platform/outbox.ts";
 import { harareDay } from "./cash.ts";
 import type { PaymentRow } from "./checkout.ts";
 
@@ -86,6 +87,9 @@ export async function closeRun(
     .set({ checked, mismatches: added, finishedAt: sql`now()` })
     .where(eq(reconciliationRuns.id, run.id))
     .returning();
+  if (added > 0) {
+    await enqueue(db, "notify", { kind: "reconciliation_mismatch", subjectId: run.id });
+  }
   return closed ?? run;
 }
 

@@ -53,10 +53,11 @@ export async function secureShare(
     .update(participations)
     .set({ status: "paid", unitPricePaid: unitPrice, paidAt: sql`now()` })
     .where(eq(participations.id, share.id));
-  await tx
-    .update(groups)
-    .set({ currentUnitPrice: priceForQuantity(group.tiers, group.paidQty) })
-    .where(eq(groups.id, group.id));
+  const price = priceForQuantity(group.tiers, group.paidQty);
+  await tx.update(groups).set({ currentUnitPrice: price }).where(eq(groups.id, group.id));
+  if (price < priceForQuantity(group.tiers, group.paidQty - q)) {
+    await enqueue(tx, "notify", { kind: "tier_dropped", subjectId: group.id, variant: `${price}` });
+  }
   await enqueue(tx, "realtime.group", { groupId: group.id });
   const reached = tierReached(group.tiers, group.paidQty - q, group.paidQty);
   if (reached) {

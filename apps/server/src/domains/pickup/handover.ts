@@ -220,6 +220,7 @@ export async function applyHandover(
       kind: "participation",
       id: credential.participationId,
     });
+    await enqueue(tx, "notify", { kind: "collected", subjectId: credential.id });
   }
   await enqueue(tx, "realtime.pickup", { credentialId: credential.id });
   // The order's row is every handover's of the group: locked last, for as short as can be. Its

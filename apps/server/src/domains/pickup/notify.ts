@@ -1,8 +1,8 @@
 import { disputes, groups, pickupCredentials, pickupPoints, supplierOrders, users } from "@cs/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
-import { fulfilmentMessage } from "../fulfilment/messages.ts";
 import { sharesAwaitingGoods } from "../groups/fulfilment-states.ts";
+import { announce } from "../notifications/dispatch.ts";
 import { findCredentialRecord } from "./repo.ts";
 import { shortCodeFor } from "./tokens.ts";
 
@@ -21,9 +21,10 @@ async function pointName(ctx: AppContext, id: string): Promise<string> {
 }
 
 /**
- * The `pickup.credentials_issued` handler: texts each trader with a live credential at the point
- * their short code (feature phones need nothing else). The idempotency key names the code and
- * window, so a redelivered event texts nobody twice and an extension texts everyone again.
+ * The `pickup.credentials_issued` handler: tells each trader with a live credential at the point
+ * their short code, through the notifications (SMS always: it is critical; feature phones need
+ * nothing else). The event key names the code and window, so a redelivered event tells nobody
+ * twice and an extension tells everyone again.
  */
 export async function textPickupCodes(
   ctx: AppContext,
@@ -48,27 +49,33 @@ export async function textPickupCodes(
       ),
     );
   const point = await pointName(ctx, event.pickupPointId);
-  for (const { credential, phone, language, code } of rows) {
+  for (const { credential, code } of rows) {
     const shortCode = shortCodeFor(
       ctx.config.pickupCodeSecret,
       credential.id,
       credential.codeVersion,
     );
-    await ctx.sms.send({
-      to: phone,
-      body: fulfilmentMessage("pickup_code", language, {
-        group: code,
-        point,
-        code: shortCode,
-        date: harareDate.format(credential.expiresAt),
-      }),
-      idempotencyKey: `pickup-code:${credential.id}:${credential.codeVersion}:${credential.expiresAt.getTime()}`,
+    await announce(ctx, {
+      kind: "ready_for_pickup",
+      eventKey: `ready_for_pickup:${credential.id}:${credential.codeVersion}:${credential.expiresAt.getTime()}`,
+      link: `/groups/${credential.groupId}`,
+      recipients: [
+        {
+          userId: credential.traderId,
+          params: {
+            group: code,
+            point,
+            code: shortCode,
+            date: harareDate.format(credential.expiresAt),
+          },
+        },
+      ],
     });
     await pushCredential(ctx, credential.id);
   }
 }
 
-/** The `pickup.short_delivery` handler: the traders waiting at that point are told by SMS. */
+/** The `pickup.short_delivery` handler: the traders waiting at that point are told. */
 export async function textShortDelivery(
   ctx: AppContext,
   event: { disputeId: string },
@@ -89,23 +96,13 @@ export async function textShortDelivery(
   if (shares.length === 0) {
     return;
   }
-  const traders = await ctx.db
-    .select({ id: users.id, phone: users.phone, language: users.language })
-    .from(users)
-    .where(
-      inArray(
-        users.id,
-        shares.map((s) => s.traderId),
-      ),
-    );
   const point = await pointName(ctx, dispute.dispute.pickupPointId);
-  for (const trader of traders) {
-    await ctx.sms.send({
-      to: trader.phone,
-      body: fulfilmentMessage("short_delivery", trader.language, { group: dispute.code, point }),
-      idempotencyKey: `short-delivery:${event.disputeId}:${trader.id}`,
-    });
-  }
+  await announce(ctx, {
+    kind: "short_delivery",
+    eventKey: `short_delivery:${event.disputeId}`,
+    link: `/groups/${dispute.dispute.groupId}`,
+    recipients: shares.map((s) => ({ userId: s.traderId, params: { group: dispute.code, point } })),
+  });
 }
 
 /**

@@ -20,6 +20,10 @@ type Grant =
  */
 export const PERMISSIONS = {
   "session:self": ["trader", "supplier", "pickup_agent", "admin"],
+  /** One's own notification centre and preferences. */
+  "notifications:own": ["trader", "supplier", "pickup_agent", "admin"],
+  /** Messages that could not be sent (the dead-letter list) and sending them again. */
+  "admin:notifications": ["admin:superadmin", "admin:moderator"],
   "trader:profile": ["trader"],
   "admin:users:read": ["admin"],
   /** Products, tiers and images of the actor's own supplier (admins: any supplier). */
