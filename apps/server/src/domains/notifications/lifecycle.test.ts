@@ -190,7 +190,7 @@ describe("a group's life, as its people hear it", () => {
         return (
           ours.length > 0 && ours.every((r) => r.status === "delivered" || r.status === "read")
         );
-      });
+      }, 20_000);
     });
   });
 
