@@ -2,6 +2,7 @@ import {
   disputes,
   invoices,
   localMessages,
+  notifications,
   participations,
   pickupCredentials,
   refunds,
@@ -258,6 +259,18 @@ describe("a short delivery", () => {
     });
     expect(settled.statusCode, settled.body).toBe(200);
     expect((await findGroup(t.ctx.db, order.group.id))?.status).toBe("delivered");
+    // The traders at that point are told it was resolved, and pointed at their group.
+    await t.drainOutbox();
+    const resolvedNotices = await t.ctx.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.kind, "dispute_resolved"));
+    for (const trader of order.traders.filter((tr) => tr.point === order.points[0])) {
+      expect(
+        resolvedNotices.find((n) => n.userId === trader.user.id),
+        "a trader at the short point is told",
+      ).toMatchObject({ link: `/groups/${order.group.id}` });
+    }
     // The first payer (4) gets all of theirs; the second (6) gets the 3 left, and 3 refunded.
     const first = await myPickups(t, order.traders[0]?.user ?? order.admin);
     const second = await myPickups(t, order.traders[1]?.user ?? order.admin);

@@ -320,6 +320,8 @@ export async function resolveDispute(
       requestId,
     });
     await enqueue(tx, "notify", { kind: "dispute_resolved", subjectId: id });
+    // The traders it was about hear it too, pointed at their group rather than the admins' desk.
+    await enqueue(tx, "notify", { kind: "dispute_resolved", subjectId: id, variant: "traders" });
     if (dispute.orderId && dispute.kind === "short_delivery") {
       await settleIfAllReceived(tx, ctx, dispute.orderId);
     } else if (dispute.orderId && dispute.kind === "uncollected") {

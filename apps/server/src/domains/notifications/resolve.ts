@@ -231,11 +231,18 @@ async function resolveLater(
       if (!dispute || !group) {
         return null;
       }
+      const params = { group: group.code, reason: dispute.kind.replaceAll("_", " ") };
+      if (payload.variant === "traders") {
+        // Those with money in the group at the dispute's pickup point (or anywhere in it).
+        const traders = (await tradersOf(db, group.id, "paid_in"))
+          .filter((s) => !dispute.pickupPointId || s.pickupPointId === dispute.pickupPointId)
+          .map((s) => s.traderId);
+        return base(`/groups/${group.id}`, to([...new Set(traders)], params));
+      }
       const people = await operators(db);
       if (kind === "dispute_resolved") {
         people.push(...(await supplierTeam(db, group.supplierId)));
       }
-      const params = { group: group.code, reason: dispute.kind.replaceAll("_", " ") };
       return base("/manage/disputes", to([...new Set(people)], params));
     }
     case "payout_released": {
