@@ -57,6 +57,49 @@ function below(sa: number, ta: number, a: number, sb: number, tb: number, b: num
   return sa < sb || (sa === sb && (ta < tb || (ta === tb && a > b)));
 }
 
+/**
+ * Moves the hole at the heap's top down past every child that ranks below product i (score s,
+ * tie t), within the first `size` slots; returns the slot where i belongs.
+ */
+function siftDown(
+  heap: Int32Array,
+  hs: Float64Array,
+  ht: Float64Array,
+  size: number,
+  s: number,
+  t: number,
+  i: number,
+): number {
+  let p = 0;
+  for (;;) {
+    let c = 2 * p + 1;
+    if (c >= size) {
+      return p;
+    }
+    const r = c + 1;
+    if (
+      r < size &&
+      below(
+        hs[r] as number,
+        ht[r] as number,
+        heap[r] as number,
+        hs[c] as number,
+        ht[c] as number,
+        heap[c] as number,
+      )
+    ) {
+      c = r;
+    }
+    if (!below(hs[c] as number, ht[c] as number, heap[c] as number, s, t, i)) {
+      return p;
+    }
+    heap[p] = heap[c] as number;
+    hs[p] = hs[c] as number;
+    ht[p] = ht[c] as number;
+    p = c;
+  }
+}
+
 function topKByHeap(
   scores: ArrayLike<number>,
   k: number,
@@ -93,34 +136,7 @@ function topKByHeap(
         continue;
       }
       // Replace the worst and sift down.
-      p = 0;
-      for (;;) {
-        let c = 2 * p + 1;
-        if (c >= k) {
-          break;
-        }
-        const r = c + 1;
-        if (
-          r < k &&
-          below(
-            hs[r] as number,
-            ht[r] as number,
-            heap[r] as number,
-            hs[c] as number,
-            ht[c] as number,
-            heap[c] as number,
-          )
-        ) {
-          c = r;
-        }
-        if (!below(hs[c] as number, ht[c] as number, heap[c] as number, s, t, i)) {
-          break;
-        }
-        heap[p] = heap[c] as number;
-        hs[p] = hs[c] as number;
-        ht[p] = ht[c] as number;
-        p = c;
-      }
+      p = siftDown(heap, hs, ht, k, s, t, i);
     }
     heap[p] = i;
     hs[p] = s;
@@ -133,34 +149,7 @@ function topKByHeap(
     const i = heap[end] as number;
     const s = hs[end] as number;
     const t = ht[end] as number;
-    let p = 0;
-    for (;;) {
-      let c = 2 * p + 1;
-      if (c >= end) {
-        break;
-      }
-      const r = c + 1;
-      if (
-        r < end &&
-        below(
-          hs[r] as number,
-          ht[r] as number,
-          heap[r] as number,
-          hs[c] as number,
-          ht[c] as number,
-          heap[c] as number,
-        )
-      ) {
-        c = r;
-      }
-      if (!below(hs[c] as number, ht[c] as number, heap[c] as number, s, t, i)) {
-        break;
-      }
-      heap[p] = heap[c] as number;
-      hs[p] = hs[c] as number;
-      ht[p] = ht[c] as number;
-      p = c;
-    }
+    const p = siftDown(heap, hs, ht, end, s, t, i);
     heap[p] = i;
     hs[p] = s;
     ht[p] = t;

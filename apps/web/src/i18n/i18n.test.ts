@@ -10,28 +10,7 @@ import sn from "./sn.json";
 import staffEn from "./staff/en.json";
 import staffNd from "./staff/nd.json";
 import staffSn from "./staff/sn.json";
-
-type Tree = { [key: string]: string | Tree };
-
-/** Every leaf of a translation tree as `dotted.key -> value`. */
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") {
-      out.set(path, value);
-    } else {
-      for (const [k, v] of flatten(value, path)) {
-        out.set(k, v);
-      }
-    }
-  }
-  return out;
-}
-
-function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
-}
+import { flatten, placeholders, type Tree } from "./translation-tree.ts";
 
 // The chat's texts load with the chat's own chunk (chat/*.json), and are checked the same way.
 /** A language's core texts with its staff areas' texts, as i18next deep-merges them. */

@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { flatten, placeholders } from "../translation-tree.ts";
 import en from "./en.json";
 import nd from "./nd.json";
 import sn from "./sn.json";
-
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") {
-      out.set(path, value);
-    } else {
-      for (const [k, v] of flatten(value, path)) {
-        out.set(k, v);
-      }
-    }
-  }
-  return out;
-}
-
-const placeholders = (text: string) =>
-  [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] ?? "").sort();
 
 /** Names of channels that are the same word in every language. */
 const SAME_AS_ENGLISH_ALLOWED = new Set([
