@@ -88,6 +88,15 @@ async function migrationsApplied(db: Database): Promise<boolean> {
   }
 }
 
+/**
+ * `ids` as one `uuid[]` parameter, for `column = any(...)`. A statement that joins a table to a
+ * JSON record set (`from jsonb_to_recordset(...)`) needs it beside the join: the planner guesses
+ * the set at 100 rows and scans the whole table otherwise; with it, it reads by the index.
+ */
+export function uuidArray(ids: readonly string[]): SQL {
+  return sql`${`{${ids.join(",")}}`}::uuid[]`;
+}
+
 /** Runs raw SQL and returns its rows (PGlite and node-postgres both answer `{ rows }`). */
 export async function queryRows<T extends Record<string, unknown>>(
   db: DbOrTx,

@@ -78,6 +78,21 @@ export async function enqueueAll<T extends OutboxTopic>(
   }
 }
 
+/** One event of any topic, for `enqueueMixed`. */
+export type OutboxEvent = {
+  [T in OutboxTopic]: { topic: T; payload: OutboxTopics[T] };
+}[OutboxTopic];
+
+/** Events of several topics in one statement (the outcome of a batch of payments, say). */
+export async function enqueueMixed(tx: DbOrTx, events: readonly OutboxEvent[]): Promise<void> {
+  if (events.length > 0) {
+    await tx.execute(sql`
+      insert into outbox_events (topic, payload)
+      select topic, payload
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(topic text, payload jsonb)`);
+  }
+}
+
 export const OUTBOX_MAX_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
 

@@ -1,5 +1,5 @@
 import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
-import { type DbOrTx, groups, participations, payments, queryRows } from "@cs/db";
+import { type DbOrTx, groups, participations, payments, queryRows, uuidArray } from "@cs/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import { type Batcher, createBatcher, type Settled } from "../../platform/batcher.ts";
@@ -326,7 +326,7 @@ export async function joinMany(
       await tx.execute(sql`
         update groups g set held_qty = g.held_qty + v.qty
         from jsonb_to_recordset(${JSON.stringify(held)}::jsonb) as v(id uuid, qty integer)
-        where g.id = v.id`);
+        where g.id = v.id and g.id = any(${uuidArray(held.map((h) => h.id))})`);
       await enqueueAll(
         tx,
         "notify",

@@ -5,7 +5,7 @@ import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { enqueue } from "../../platform/outbox.ts";
 import { settleCashCommitment } from "./cash-hold.ts";
-import { accounts, post } from "./ledger.ts";
+import { accounts, type JournalEntryInput, post } from "./ledger.ts";
 import type { ProviderTransaction } from "./providers/types.ts";
 import { createRefund } from "./refunds.ts";
 import { secureShare } from "./secure-share.ts";
@@ -51,25 +51,7 @@ export async function applyProviderTransaction(
     if (!payment) {
       throw new AppError("unknown_reference", "No payment with this provider reference");
     }
-    if (payment.providerRef !== null && payment.providerRef !== verified.providerRef) {
-      throw new AppError("webhook_mismatch", "The provider's reference differs from the payment's");
-    }
-    if (verified.status === "pending") {
-      return "still_pending";
-    }
-    if (payment.amount !== verified.amount || payment.currency !== verified.currency) {
-      throw new AppError(
-        "webhook_mismatch",
-        "Amount, currency or reference differ from the payment",
-      );
-    }
-    if (payment.providerRef === null || (verified.receipt && !payment.providerReceipt)) {
-      await tx
-        .update(payments)
-        .set({ providerRef: verified.providerRef, providerReceipt: verified.receipt ?? null })
-        .where(eq(payments.id, payment.id));
-    }
-    const outcome = await applyLocked(tx, payment, verified);
+    const outcome = await applyToLockedPayment(tx, payment, verified);
     if (eventKey) {
       await recordWebhookEvent(tx, providerName, eventKey, outcome, {
         providerRef: verified.providerRef,
@@ -78,6 +60,51 @@ export async function applyProviderTransaction(
     }
     return outcome;
   });
+}
+
+/** Why the provider's answer cannot be applied to this payment, or null when it can. */
+export function mismatchOf(
+  payment: typeof payments.$inferSelect,
+  verified: ProviderTransaction,
+): AppError | null {
+  if (payment.providerRef !== null && payment.providerRef !== verified.providerRef) {
+    return new AppError("webhook_mismatch", "The provider's reference differs from the payment's");
+  }
+  if (
+    verified.status !== "pending" &&
+    (payment.amount !== verified.amount || payment.currency !== verified.currency)
+  ) {
+    return new AppError(
+      "webhook_mismatch",
+      "Amount, currency or reference differ from the payment",
+    );
+  }
+  return null;
+}
+
+/**
+ * Applies the provider's answer to a payment the caller has locked (`for update`) in `tx`:
+ * stores the provider's reference and receipt, then captures, fails or refunds as it says.
+ */
+export async function applyToLockedPayment(
+  tx: DbOrTx,
+  payment: typeof payments.$inferSelect,
+  verified: ProviderTransaction,
+): Promise<ApplyOutcome> {
+  const mismatch = mismatchOf(payment, verified);
+  if (mismatch) {
+    throw mismatch;
+  }
+  if (verified.status === "pending") {
+    return "still_pending";
+  }
+  if (payment.providerRef === null || (verified.receipt && !payment.providerReceipt)) {
+    await tx
+      .update(payments)
+      .set({ providerRef: verified.providerRef, providerReceipt: verified.receipt ?? null })
+      .where(eq(payments.id, payment.id));
+  }
+  return applyLocked(tx, payment, verified);
 }
 
 /** Keeps a verified webhook once per event key (its audit trail). */
@@ -92,6 +119,20 @@ export async function recordWebhookEvent(
     .insert(webhookEvents)
     .values({ id: newId(), provider, eventKey, signatureValid: true, outcome, payload })
     .onConflictDoNothing();
+}
+
+/** The journal entry of a captured payment: the provider holds it, the group's escrow owes it. */
+export function captureEntry(payment: typeof payments.$inferSelect): JournalEntryInput {
+  return {
+    kind: "payment_captured",
+    referenceType: "payment",
+    referenceId: payment.id,
+    currency: payment.currency,
+    lines: [
+      { account: accounts.provider(payment.provider), amount: payment.amount },
+      { account: accounts.escrow(payment.groupId), amount: -payment.amount },
+    ],
+  };
 }
 
 async function applyLocked(
@@ -134,16 +175,7 @@ async function applyLocked(
       updatedAt: sql`now()`,
     })
     .where(eq(payments.id, payment.id));
-  await post(tx, {
-    kind: "payment_captured",
-    referenceType: "payment",
-    referenceId: payment.id,
-    currency: payment.currency,
-    lines: [
-      { account: accounts.provider(payment.provider), amount: payment.amount },
-      { account: accounts.escrow(payment.groupId), amount: -payment.amount },
-    ],
-  });
+  await post(tx, captureEntry(payment));
   await enqueue(tx, "realtime.user", { userId: payment.traderId, kind: "payment", id: payment.id });
   await enqueue(tx, "notify", { kind: "payment_confirmed", subjectId: payment.id });
 

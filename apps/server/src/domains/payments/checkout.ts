@@ -5,7 +5,7 @@ import {
   type TPaymentFailureReason,
   type TPaymentSession,
 } from "@cs/contracts";
-import { type DbOrTx, payments } from "@cs/db";
+import { type DbOrTx, payments, uuidArray } from "@cs/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { FastifyBaseLogger as Logger } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
@@ -233,13 +233,14 @@ async function recordAnswers(
         updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
         as v(id uuid, ref text, url text, hint text)
-      where p.id = v.id`);
+      where p.id = v.id and p.id = any(${uuidArray(links.map((l) => l.id))})`);
   }
   if (refused.length > 0) {
     await ctx.db.execute(sql`
       update payments p set status = 'failed', failure_reason = v.reason, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(refused)}::jsonb) as v(id uuid, reason text)
-      where p.id = v.id and p.status = 'pending'`);
+      where p.id = v.id and p.id = any(${uuidArray(refused.map((r) => r.id))})
+        and p.status = 'pending'`);
   }
 }
 

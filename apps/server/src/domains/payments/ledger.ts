@@ -36,6 +36,18 @@ export interface JournalLine {
 
 export class UnbalancedEntryError extends Error {}
 
+/** An entry's non-zero lines; throws unless they are integers that sum to zero. */
+function checkedLines(entry: { kind: string; lines: JournalLine[] }): JournalLine[] {
+  const lines = entry.lines.filter((line) => line.amount !== 0);
+  if (lines.some((line) => !Number.isSafeInteger(line.amount))) {
+    throw new UnbalancedEntryError(`${entry.kind}: amounts must be integers in minor units`);
+  }
+  if (lines.reduce((sum, line) => sum + line.amount, 0) !== 0) {
+    throw new UnbalancedEntryError(`${entry.kind}: lines do not sum to zero`);
+  }
+  return lines;
+}
+
 /**
  * Posts one balanced journal entry in the caller's transaction. Refuses an entry whose lines do
  * not sum to zero, or with a non-integer amount. The (kind, reference) pair is unique, so posting
@@ -52,13 +64,7 @@ export async function post(
     memo?: string;
   },
 ): Promise<boolean> {
-  const lines = entry.lines.filter((line) => line.amount !== 0);
-  if (lines.some((line) => !Number.isSafeInteger(line.amount))) {
-    throw new UnbalancedEntryError(`${entry.kind}: amounts must be integers in minor units`);
-  }
-  if (lines.reduce((sum, line) => sum + line.amount, 0) !== 0) {
-    throw new UnbalancedEntryError(`${entry.kind}: lines do not sum to zero`);
-  }
+  const lines = checkedLines(entry);
   if (lines.length === 0) {
     return false;
   }
@@ -86,6 +92,65 @@ export async function post(
     })),
   );
   return true;
+}
+
+export interface JournalEntryInput {
+  kind: string;
+  referenceType: string;
+  referenceId: string;
+  currency: TCurrency;
+  lines: JournalLine[];
+}
+
+/**
+ * Posts many balanced entries in one statement, with `post`'s checks on each (a batch of
+ * captures, say). An entry whose (kind, reference) is already posted is skipped: returns the
+ * references that were posted now.
+ */
+export async function postMany(
+  tx: DbOrTx,
+  entries: readonly JournalEntryInput[],
+): Promise<Set<string>> {
+  const heads: Array<{ id: string; kind: string; type: string; ref: string }> = [];
+  const lines: Array<{ entry: string; account: string; currency: string; amount: number }> = [];
+  for (const entry of entries) {
+    const kept = checkedLines(entry);
+    if (kept.length === 0) {
+      continue;
+    }
+    const id = newId();
+    heads.push({ id, kind: entry.kind, type: entry.referenceType, ref: entry.referenceId });
+    for (const line of kept) {
+      lines.push({
+        entry: id,
+        account: line.account,
+        currency: entry.currency,
+        amount: line.amount,
+      });
+    }
+  }
+  if (heads.length === 0) {
+    return new Set();
+  }
+  const posted = await queryRows<{ ref: string }>(
+    tx,
+    sql`with posted as (
+          insert into journal_entries (id, kind, reference_type, reference_id)
+          select id, kind, type, ref
+          from jsonb_to_recordset(${JSON.stringify(heads)}::jsonb)
+            as h(id uuid, kind text, type text, ref text)
+          on conflict do nothing
+          returning id, reference_id
+        ), written as (
+          insert into journal_lines (entry_id, account, currency, amount)
+          select l.entry, l.account, l.currency, l.amount
+          from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
+            as l(entry uuid, account text, currency text, amount bigint)
+          join posted on posted.id = l.entry
+        )
+        select reference_id as ref from posted`,
+  );
+  return new Set(posted.map((row) => row.ref));
 }
 
 /** An account's balance per currency (signed minor units). */

@@ -1,41 +1,13 @@
-import { payments, webhookEvents } from "@cs/db";
-import { and, eq, or } from "drizzle-orm";
+import { webhookEvents } from "@cs/db";
+import type { FastifyBaseLogger } from "fastify";
+import { type Batcher, createBatcher } from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import {
-  type ApplyOutcome,
-  applyProviderTransaction,
-  isPaymentId,
-  recordWebhookEvent,
-} from "./apply-payment.ts";
+import { applyWebhooks } from "./apply-batch.ts";
+import { type ApplyOutcome, recordWebhookEvent } from "./apply-payment.ts";
 import { handleTransferWebhook } from "./payout-transfers.ts";
 import type { VerifiedWebhook } from "./providers/types.ts";
-
-/** The payment a webhook is about: by our reference when it carries one, else by the provider's. */
-async function paymentOf(ctx: AppContext, providerName: string, event: VerifiedWebhook) {
-  const byOurs = isPaymentId(event.merchantReference)
-    ? eq(payments.id, event.merchantReference)
-    : undefined;
-  const [payment] = await ctx.db
-    .select({
-      id: payments.id,
-      providerRef: payments.providerRef,
-      currency: payments.currency,
-      status: payments.status,
-    })
-    .from(payments)
-    .where(
-      and(
-        eq(payments.provider, providerName),
-        byOurs
-          ? or(byOurs, eq(payments.providerRef, event.providerRef))
-          : eq(payments.providerRef, event.providerRef),
-      ),
-    )
-    .limit(1);
-  return payment;
-}
 
 /**
  * The webhook endpoint's work: check the signature, ask the provider what really happened,
@@ -49,6 +21,7 @@ export async function handleWebhook(
   providerName: string,
   headers: Record<string, string | string[] | undefined>,
   rawBody: string,
+  log?: FastifyBaseLogger,
 ): Promise<ApplyOutcome | string> {
   const provider = ctx.payments.providers[providerName];
   if (!provider) {
@@ -75,64 +48,59 @@ export async function handleWebhook(
   if (event.transfer) {
     return handleTransferWebhook(ctx, event);
   }
-  const payment = await paymentOf(ctx, providerName, event);
-  if (!payment) {
-    throw new AppError("unknown_reference", "No payment with this provider reference");
+  return webhookBatcher(ctx, providerName).submit({ event, log });
+}
+
+/** A webhook to apply, with the log of the request that brought it. */
+type Arrival = { event: VerifiedWebhook; log: FastifyBaseLogger | undefined };
+
+const batchers = new WeakMap<AppContext, Map<string, Batcher<Arrival, ApplyOutcome>>>();
+
+/**
+ * The process's webhook batcher for a provider: webhooks that arrive while earlier ones are
+ * being applied go together (see `applyWebhooks`); a quiet server applies each at once.
+ */
+function webhookBatcher(ctx: AppContext, providerName: string) {
+  let byProvider = batchers.get(ctx);
+  if (!byProvider) {
+    byProvider = new Map();
+    batchers.set(ctx, byProvider);
   }
-  if (payment.status === "succeeded" && payment.providerRef === event.providerRef) {
-    // Captured already, and nothing the provider says now can change that: a redelivery (the
-    // usual case) is answered without asking the provider or locking anything.
-    await recordWebhookEvent(
-      ctx.db,
-      providerName,
-      event.eventKey,
-      "already_applied",
-      event.payload,
-    );
-    return "already_applied";
-  }
-  // A copy of a webhook that is being applied right now waits for that one here, rather than on
-  // the payment's row lock while holding one of the pool's connections (providers send copies
-  // together: under load those waits starved the pool).
-  const flights = inFlightOf(ctx);
-  const running = flights.get(payment.id);
-  if (running) {
-    const outcome = await running.catch(() => null);
-    if (outcome !== null && outcome !== "still_pending") {
-      await recordWebhookEvent(
-        ctx.db,
-        providerName,
-        event.eventKey,
-        "already_applied",
-        event.payload,
-      );
-      return "already_applied";
-    }
-  }
-  const work = (async () => {
-    const verified = await provider.verify(payment.providerRef ?? event.providerRef, {
-      transactionId: event.transactionId,
-      currency: payment.currency,
+  let batcher = byProvider.get(providerName);
+  if (!batcher) {
+    batcher = createBatcher({
+      maxInFlight: WEBHOOK_BATCHES_IN_FLIGHT,
+      maxBatch: WEBHOOK_BATCH_SIZE,
+      run: async (arrivals) => {
+        const events = arrivals.map((arrival) => arrival.event);
+        try {
+          return await applyWebhooks(ctx, providerName, events);
+        } catch (error) {
+          if (events.length === 1) {
+            throw error;
+          }
+          arrivals[0]?.log?.warn(
+            { err: error, webhooks: events.length },
+            "webhook batch retried alone",
+          );
+          // A batch that failed as a whole (a deadlock, a lost connection) is tried webhook by
+          // webhook, so one bad webhook can never fail the others.
+          return Promise.all(
+            events.map((event) =>
+              applyWebhooks(ctx, providerName, [event]).then(
+                ([result]) => result ?? { ok: false as const, error: new Error("unanswered") },
+                (error: unknown) => ({ ok: false as const, error }),
+              ),
+            ),
+          );
+        }
+      },
     });
-    return applyProviderTransaction(ctx, providerName, verified, event.eventKey);
-  })();
-  flights.set(payment.id, work);
-  try {
-    return await work;
-  } finally {
-    if (flights.get(payment.id) === work) {
-      flights.delete(payment.id);
-    }
+    byProvider.set(providerName, batcher);
   }
+  return batcher;
 }
 
-const inFlight = new WeakMap<AppContext, Map<string, Promise<ApplyOutcome>>>();
-
-function inFlightOf(ctx: AppContext): Map<string, Promise<ApplyOutcome>> {
-  let flights = inFlight.get(ctx);
-  if (!flights) {
-    flights = new Map();
-    inFlight.set(ctx, flights);
-  }
-  return flights;
-}
+/** How many webhook batches one process applies at once, and how many webhooks one takes. */
+const WEBHOOK_BATCHES_IN_FLIGHT = 3;
+const WEBHOOK_BATCH_SIZE = 200;

@@ -67,6 +67,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         request.params.provider,
         request.headers,
         request.rawBody ?? "",
+        request.log,
       );
       request.log.info({ provider: request.params.provider, outcome }, "payment webhook applied");
       return { outcome };

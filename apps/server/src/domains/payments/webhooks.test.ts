@@ -1,12 +1,28 @@
 import type { TJoinGroupResponse } from "@cs/contracts";
-import { journalEntries, payments, sandboxTransactions, webhookEvents } from "@cs/db";
-import { eq, sql } from "drizzle-orm";
+import {
+  groups,
+  journalEntries,
+  outboxEvents,
+  payments,
+  refunds,
+  sandboxTransactions,
+  webhookEvents,
+} from "@cs/db";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrader } from "../../../test/factories.ts";
-import { buildGroup, decideCheckout, expectLedgerConsistent, join } from "../../../test/groups.ts";
+import {
+  buildGroup,
+  buildTraders,
+  decideCheckout,
+  expectLedgerConsistent,
+  join,
+} from "../../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { databaseSnapshot } from "../../../test/snapshot.ts";
+import type { AppError } from "../../platform/errors.ts";
 import { findGroup } from "../groups/repo.ts";
+import { applyWebhooks } from "./apply-batch.ts";
 import { pollPendingPayments } from "./poll-payments.ts";
 import { SANDBOX_SIGNATURE_HEADER, signSandboxPayload } from "./providers/sandbox.ts";
 
@@ -103,6 +119,110 @@ describe("POST /api/v1/payments/webhooks/sandbox", () => {
       );
     expect(captures).toHaveLength(1);
     expect((await findGroup(t.ctx.db, share.groupId))?.paidQty).toBe(2);
+    await expectLedgerConsistent(t);
+  });
+
+  it("applies webhooks that arrive together each as it would have been applied alone", async () => {
+    const group = await buildGroup(t);
+    const shares: TJoinGroupResponse[] = [];
+    for (const trader of await buildTraders(t, 4)) {
+      const response = await join(t, trader.authorization, group.id, 4);
+      shares.push(response.json<TJoinGroupResponse>());
+    }
+    const late = await joined(2);
+    const refs = await Promise.all(
+      [...shares, late].map((share) => providerRefOf(share.payment.paymentId)),
+    );
+    const [a, b, c, declined, lateRef] = refs as [string, string, string, string, string];
+    for (const ref of [a, b, c, lateRef]) {
+      await t.ctx.payments.sandbox.decide(ref, { approve: true, method: "ecocash" });
+    }
+    await t.ctx.payments.sandbox.decide(declined, { approve: false, method: "ecocash" });
+    // The late payment's group was cancelled while its trader was still at the checkout.
+    await t.ctx.db.update(groups).set({ status: "cancelled" }).where(eq(groups.id, late.groupId));
+
+    const provider = t.ctx.payments.providers.sandbox;
+    const events = [a, b, a, c, declined, lateRef, "sbx_000000000000000000000001"].map((ref) => {
+      const body = webhookBody(ref);
+      const signature = signSandboxPayload(t.ctx.config.sandboxSecret, body);
+      return provider?.parseWebhook({ [SANDBOX_SIGNATURE_HEADER]: signature }, body);
+    });
+    const outcomes = async () =>
+      (await applyWebhooks(t.ctx, "sandbox", events as NonNullable<(typeof events)[number]>[])).map(
+        (r) => (r.ok ? r.value : (r.error as AppError).code),
+      );
+    expect(await outcomes()).toEqual([
+      "credited",
+      "credited",
+      "already_applied",
+      "credited",
+      "failed",
+      "late_refunded",
+      "unknown_reference",
+    ]);
+
+    // Three shares of 4 paid: 12 units reach the 10-unit tier; the declined share stays held.
+    expect(await findGroup(t.ctx.db, group.id)).toMatchObject({
+      paidQty: 12,
+      heldQty: 4,
+      paidParticipants: 3,
+      currentUnitPrice: 920,
+    });
+    const paymentIds = [...shares, late].map((share) => share.payment.paymentId);
+    const statuses = await t.ctx.db
+      .select({ id: payments.id, status: payments.status })
+      .from(payments)
+      .where(inArray(payments.id, paymentIds));
+    expect(paymentIds.map((id) => statuses.find((p) => p.id === id)?.status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+      "failed",
+      "succeeded",
+    ]);
+    const captures = await t.ctx.db
+      .select({ ref: journalEntries.referenceId })
+      .from(journalEntries)
+      .where(
+        sql`${journalEntries.kind} = 'payment_captured' and ${inArray(journalEntries.referenceId, paymentIds)}`,
+      );
+    expect(captures.map((row) => row.ref).sort()).toEqual(
+      [paymentIds[0], paymentIds[1], paymentIds[2], paymentIds[4]].sort(),
+    );
+    const [refund] = await t.ctx.db
+      .select()
+      .from(refunds)
+      .where(eq(refunds.paymentId, late.payment.paymentId));
+    expect(refund).toMatchObject({ reason: "late_payment", amount: 2 * 1000 });
+    // One "tier reached" message and one price-drop notice for the group, not one per payment.
+    const notices = await t.ctx.db
+      .select({ topic: outboxEvents.topic, payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(
+        sql`${outboxEvents.payload}->>'subjectId' = ${group.id} or ${outboxEvents.payload}->>'groupId' = ${group.id}`,
+      );
+    expect(notices.filter((n) => n.topic === "chat.system")).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ key: "tier:10" }) }),
+    ]);
+    expect(notices.filter((n) => n.payload.kind === "tier_dropped")).toHaveLength(1);
+    const recorded = await t.ctx.db
+      .select({ key: webhookEvents.eventKey, outcome: webhookEvents.outcome })
+      .from(webhookEvents)
+      .where(
+        inArray(
+          webhookEvents.eventKey,
+          refs.map((ref) => `evt_${ref}_paid`),
+        ),
+      );
+    expect(recorded).toHaveLength(5);
+
+    // All of them again: nothing changes.
+    expect(await outcomes()).toEqual([
+      ...Array(5).fill("already_applied"),
+      "already_applied",
+      "unknown_reference",
+    ]);
+    expect((await findGroup(t.ctx.db, group.id))?.paidQty).toBe(12);
     await expectLedgerConsistent(t);
   });
 

@@ -36,6 +36,21 @@ const STATUS: Record<SandboxRow["status"], ProviderTransaction["status"]> = {
   expired: "expired",
 };
 
+/** What the sandbox's books say of one transaction, as `verify` answers it. */
+function answer(row: SandboxRow | undefined): ProviderTransaction {
+  if (!row) {
+    throw new AppError("unknown_reference", "No such sandbox transaction");
+  }
+  return {
+    providerRef: row.id,
+    merchantReference: row.merchantReference,
+    status: STATUS[row.status],
+    amount: row.amount,
+    currency: row.currency,
+    method: row.method,
+  };
+}
+
 /**
  * The embedded payment provider: a complete local implementation of a hosted-checkout provider.
  * It keeps its own books (sandbox_* tables), serves a checkout page where the trader picks
@@ -143,18 +158,40 @@ export function createSandboxProvider(deps: { db: Database; secret: string }) {
 
     async verify(providerRef) {
       maybeFail();
-      const row = await provider.find(providerRef);
-      if (!row) {
-        throw new AppError("unknown_reference", "No such sandbox transaction");
-      }
-      return {
-        providerRef: row.id,
-        merchantReference: row.merchantReference,
-        status: STATUS[row.status],
-        amount: row.amount,
-        currency: row.currency,
-        method: row.method,
-      };
+      return answer(await provider.find(providerRef));
+    },
+
+    async verifyMany(requests) {
+      const outcomes = requests.map(() => {
+        try {
+          maybeFail();
+          return null;
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
+      const wanted = requests.filter((_, i) => outcomes[i] === null).map((r) => r.providerRef);
+      const rows = new Map(
+        wanted.length === 0
+          ? []
+          : (
+              await deps.db
+                .select()
+                .from(sandboxTransactions)
+                .where(inArray(sandboxTransactions.id, wanted))
+            ).map((row) => [row.id, row]),
+      );
+      return requests.map((request, i) => {
+        const failed = outcomes[i];
+        if (failed) {
+          return failed;
+        }
+        try {
+          return { ok: true as const, value: answer(rows.get(request.providerRef)) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
     },
 
     async refund({ providerRef, amount, idempotencyKey }) {

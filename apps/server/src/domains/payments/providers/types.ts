@@ -56,6 +56,12 @@ export interface CheckoutPage {
   instructions?: string | null;
 }
 
+/** What `verify` is asked: the provider's reference, with what we know that helps. */
+export interface VerifyRequest {
+  providerRef: string;
+  hint?: { transactionId?: string | undefined; currency?: TCurrency | undefined };
+}
+
 export interface PaymentProvider {
   readonly name: string;
   /**
@@ -81,6 +87,13 @@ export interface PaymentProvider {
     providerRef: string,
     hint?: { transactionId?: string | undefined; currency?: TCurrency | undefined },
   ): Promise<ProviderTransaction>;
+  /**
+   * Several `verify` calls in one, for a provider that can answer them together (the sandbox
+   * reads its books once): one answer or error per request, in the order asked.
+   */
+  verifyMany?(
+    requests: readonly VerifyRequest[],
+  ): Promise<Array<{ ok: true; value: ProviderTransaction } | { ok: false; error: unknown }>>;
   /**
    * Finds the provider's reference of a transaction by our reference, for a payment whose
    * checkout answer was lost (a crash, a timeout): null when the provider never got it.
