@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       outboxHandlers(work.ctx),
       log,
       config.outboxPollMs,
+      config.outboxConcurrency,
     );
     const scheduler = startScheduler(workerJobs(work.ctx, log), log);
     stops.push(

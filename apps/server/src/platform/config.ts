@@ -54,7 +54,9 @@ const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(3),
+  WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  /** How many outbox events one worker handles at a time (each may hold a connection). */
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
@@ -154,6 +156,7 @@ function buildConfig(env: z.infer<typeof ZEnv>) {
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     workerDatabasePoolSize: env.WORKER_DATABASE_POOL_SIZE,
+    outboxConcurrency: env.OUTBOX_CONCURRENCY,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     logLevel: env.LOG_LEVEL,

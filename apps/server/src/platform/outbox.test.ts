@@ -129,6 +129,36 @@ describe("outbox", () => {
     expect(new Set(mine).size).toBe(60);
   });
 
+  it("runs up to `concurrency` handlers of a batch side by side; one failing holds back no other", async () => {
+    const tag = `side-${Date.now()}`;
+    const { delivered, handlers } = recordingHandlers((to) => to === `${tag}-3`);
+    let running = 0;
+    let most = 0;
+    const send = handlers["sms.send"];
+    handlers["sms.send"] = async (payload, event) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      await send(payload, event);
+    };
+    for (let i = 0; i < 12; i++) {
+      await enqueue(t.ctx.db, "sms.send", { to: `${tag}-${i}`, body: "hi", purpose: "test" });
+    }
+    while ((await deliverOutboxBatch(t.ctx.db, handlers, undefined, 100, 4)) > 0) {
+      // until nothing is due (the failed one waits for its backoff)
+    }
+    expect(most).toBe(4);
+    const mine = delivered.filter((to) => to.startsWith(tag)).sort();
+    expect(mine).toHaveLength(11);
+    expect(mine).not.toContain(`${tag}-3`);
+    const [failed] = await t.ctx.db
+      .select()
+      .from(outboxEvents)
+      .where(sql`${outboxEvents.payload}->>'to' = ${`${tag}-3`}`);
+    expect(failed).toMatchObject({ deliveredAt: null, lastError: "provider down", attempts: 1 });
+  });
+
   it("stores a redelivered SMS once at the local driver", async () => {
     await t.ctx.sms.send({ to: "+263719999999", body: "once", idempotencyKey: "outbox:test-1" });
     await t.ctx.sms.send({ to: "+263719999999", body: "once", idempotencyKey: "outbox:test-1" });

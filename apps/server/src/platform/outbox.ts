@@ -122,14 +122,16 @@ const COLLAPSIBLE: ReadonlySet<OutboxTopic> = new Set([
  * Claims up to `limit` due events and runs their handlers. Claiming is one statement with
  * `FOR UPDATE SKIP LOCKED` that leases the rows (pushes `available_at` forward), so several
  * workers share the work and a worker that dies mid-batch only delays its events by the lease.
- * Handlers run outside any transaction; the delivered events are marked in one statement.
- * Returns how many events were handled.
+ * Handlers run outside any transaction, up to `concurrency` at a time (events carry no order
+ * between them: several workers already run them side by side); the delivered events are
+ * marked in one statement. Returns how many events were handled.
  */
 export async function deliverOutboxBatch(
   db: Database,
   handlers: OutboxHandlers,
   log?: Logger,
   limit = 100,
+  concurrency = 1,
 ): Promise<number> {
   const claimed = await queryRows<ClaimedEvent>(
     db,
@@ -159,7 +161,7 @@ export async function deliverOutboxBatch(
     runs.set(key, same);
   }
   const delivered: number[] = [];
-  for (const events of runs.values()) {
+  const run = async (events: ClaimedEvent[]) => {
     const event = events.at(-1) as ClaimedEvent;
     const handler = handlers[event.topic as OutboxTopic] as OutboxHandler<OutboxTopic> | undefined;
     try {
@@ -183,7 +185,15 @@ export async function deliverOutboxBatch(
           where id = ${failed.id}`);
       }
     }
-  }
+  };
+  const waiting = [...runs.values()];
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, concurrency), waiting.length) }, async () => {
+      for (let events = waiting.shift(); events; events = waiting.shift()) {
+        await run(events);
+      }
+    }),
+  );
   if (delivered.length > 0) {
     await db.execute(sql`
       update outbox_events set delivered_at = now(), last_error = null
@@ -198,6 +208,7 @@ export function startOutboxWorker(
   handlers: OutboxHandlers,
   log: Logger,
   intervalMs = 250,
+  concurrency = 1,
 ): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -205,7 +216,7 @@ export function startOutboxWorker(
   const tick = () => {
     running = (async () => {
       try {
-        while (!stopped && (await deliverOutboxBatch(db, handlers, log)) > 0) {
+        while (!stopped && (await deliverOutboxBatch(db, handlers, log, 100, concurrency)) > 0) {
           // keep draining while there is work
         }
       } catch (error) {

@@ -31,8 +31,10 @@ export const outboxEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // In the claim's order (available_at, id): a claim reads the first rows of the index and
+    // stops, however long the backlog; on available_at alone it sorted the whole backlog.
     index("outbox_pending_idx")
-      .on(t.availableAt)
+      .on(t.availableAt, t.id)
       .where(sql`${t.deliveredAt} is null and ${t.deadAt} is null`),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "outbox_pending_idx";--> statement-breakpoint
+CREATE INDEX "outbox_pending_idx" ON "outbox_events" USING btree ("available_at","id") WHERE "outbox_events"."delivered_at" is null and "outbox_events"."dead_at" is null;
