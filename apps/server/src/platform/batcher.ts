@@ -63,3 +63,32 @@ export function createBatcher<I, O>(options: {
     },
   };
 }
+
+/**
+ * A batch runner that, when a batch fails as a whole (a deadlock, a lost connection), tries its
+ * items one by one, so that one bad item can never fail the others. `onRetry` hears of it.
+ */
+export function retryingAlone<I, O>(
+  run: (items: readonly I[]) => Promise<Settled<O>[]>,
+  onRetry?: (error: unknown, items: readonly I[]) => void,
+): (items: readonly I[]) => Promise<Settled<O>[]> {
+  return async (items) => {
+    try {
+      return await run(items);
+    } catch (error) {
+      if (items.length === 1) {
+        throw error;
+      }
+      onRetry?.(error, items);
+      return Promise.all(
+        items.map((item) =>
+          run([item]).then(
+            ([result]): Settled<O> =>
+              result ?? { ok: false, error: new Error("batch returned no result for an item") },
+            (failure: unknown): Settled<O> => ({ ok: false, error: failure }),
+          ),
+        ),
+      );
+    }
+  };
+}

@@ -9,7 +9,7 @@ import {
   markOrderDelivered,
 } from "../fulfilment/orders.ts";
 import { secretsOf } from "../pickup/credentials.ts";
-import { confirmHandover } from "../pickup/handover.ts";
+import { confirmHandover } from "../pickup/handover-batch.ts";
 import { receiveDelivery } from "../pickup/receive.ts";
 import { listDeliveries } from "../pickup/views.ts";
 import { DEMO_LOGINS } from "./seed.ts";
@@ -91,7 +91,12 @@ export async function seedDemoFulfilment(
     for (const credential of handOver) {
       const partial = credential.id === partialId;
       const code = secretsOf(ctx, credential).shortCode as string;
-      await confirmHandover(ctx, actorOf(agent), { code }, partial ? 1 : undefined);
+      await confirmHandover(ctx, {
+        actor: actorOf(agent),
+        proof: { code },
+        quantity: partial ? 1 : undefined,
+        cashAmount: undefined,
+      });
     }
   }
 }

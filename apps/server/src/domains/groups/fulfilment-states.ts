@@ -94,10 +94,19 @@ export async function markSharesReady(tx: DbOrTx, ids: string[]): Promise<void> 
 
 /** A share handed over in full: ready_for_pickup → collected. */
 export async function markShareCollected(tx: DbOrTx, id: string): Promise<void> {
-  await tx
-    .update(participations)
-    .set({ status: "collected", updatedAt: sql`now()` })
-    .where(and(eq(participations.id, id), eq(participations.status, "ready_for_pickup")));
+  await markSharesCollected(tx, [id]);
+}
+
+/** Several shares collected at once (a batch of handovers). */
+export async function markSharesCollected(tx: DbOrTx, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) {
+    await tx
+      .update(participations)
+      .set({ status: "collected", updatedAt: sql`now()` })
+      .where(
+        and(inArray(participations.id, [...ids]), eq(participations.status, "ready_for_pickup")),
+      );
+  }
 }
 
 /**

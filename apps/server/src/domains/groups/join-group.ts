@@ -2,7 +2,12 @@ import type { TJoinGroupRequest, TJoinGroupResponse } from "@cs/contracts";
 import { type DbOrTx, groups, participations, payments, queryRows, uuidArray } from "@cs/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
-import { type Batcher, createBatcher, type Settled } from "../../platform/batcher.ts";
+import {
+  type Batcher,
+  createBatcher,
+  retryingAlone,
+  type Settled,
+} from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -375,26 +380,11 @@ function joinBatcher(ctx: AppContext): Batcher<JoinRequest, TJoinGroupResponse> 
     batcher = createBatcher({
       maxInFlight: JOIN_BATCHES_IN_FLIGHT,
       maxBatch: JOIN_BATCH_SIZE,
-      run: async (joins) => {
-        try {
-          return await joinMany(ctx, joins);
-        } catch (error) {
-          if (joins.length === 1) {
-            throw error;
-          }
-          joins[0]?.via.log?.warn({ err: error, joins: joins.length }, "join batch retried alone");
-          // A batch that failed as a whole (a lost connection, say) is tried join by join, so
-          // one bad join can never fail the others.
-          return Promise.all(
-            joins.map((join) =>
-              joinMany(ctx, [join]).then(
-                ([result]) => result ?? settle.fail(new Error("join left unanswered")),
-                settle.fail,
-              ),
-            ),
-          );
-        }
-      },
+      run: retryingAlone(
+        (joins) => joinMany(ctx, joins),
+        (error, joins) =>
+          joins[0]?.via.log?.warn({ err: error, joins: joins.length }, "join batch retried alone"),
+      ),
     });
     batchers.set(ctx, batcher);
   }

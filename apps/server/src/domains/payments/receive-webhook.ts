@@ -1,6 +1,6 @@
 import { webhookEvents } from "@cs/db";
 import type { FastifyBaseLogger } from "fastify";
-import { type Batcher, createBatcher } from "../../platform/batcher.ts";
+import { type Batcher, createBatcher, retryingAlone } from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -71,30 +71,19 @@ function webhookBatcher(ctx: AppContext, providerName: string) {
     batcher = createBatcher({
       maxInFlight: WEBHOOK_BATCHES_IN_FLIGHT,
       maxBatch: WEBHOOK_BATCH_SIZE,
-      run: async (arrivals) => {
-        const events = arrivals.map((arrival) => arrival.event);
-        try {
-          return await applyWebhooks(ctx, providerName, events);
-        } catch (error) {
-          if (events.length === 1) {
-            throw error;
-          }
+      run: retryingAlone(
+        (arrivals) =>
+          applyWebhooks(
+            ctx,
+            providerName,
+            arrivals.map((arrival) => arrival.event),
+          ),
+        (error, arrivals) =>
           arrivals[0]?.log?.warn(
-            { err: error, webhooks: events.length },
+            { err: error, webhooks: arrivals.length },
             "webhook batch retried alone",
-          );
-          // A batch that failed as a whole (a deadlock, a lost connection) is tried webhook by
-          // webhook, so one bad webhook can never fail the others.
-          return Promise.all(
-            events.map((event) =>
-              applyWebhooks(ctx, providerName, [event]).then(
-                ([result]) => result ?? { ok: false as const, error: new Error("unanswered") },
-                (error: unknown) => ({ ok: false as const, error }),
-              ),
-            ),
-          );
-        }
-      },
+          ),
+      ),
     });
     byProvider.set(providerName, batcher);
   }

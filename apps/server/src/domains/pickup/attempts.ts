@@ -31,22 +31,39 @@ const scopes = ({ agentId, pickupPointId, codeKey }: AttemptSubject) => [
 
 /** Refuses with `pickup_locked` while the agent, the point or the typed code is locked out. */
 export async function assertNotLocked(db: Database, subject: AttemptSubject): Promise<void> {
-  const keys = scopes(subject).map((s) => s.scope);
+  if ((await lockedSubjects(db, [subject])).size > 0) {
+    throw lockedOut();
+  }
+}
+
+/** The error of a locked-out agent, point or code. */
+export function lockedOut(): AppError {
+  return new AppError(
+    "pickup_locked",
+    `Too many wrong codes here; try again in ${ATTEMPT_WINDOW_MINUTES} minutes`,
+    { headers: { "retry-after": String(ATTEMPT_WINDOW_MINUTES * 60) } },
+  );
+}
+
+/** Which of these subjects are locked out now (any of their scopes): one read for them all. */
+export async function lockedSubjects(
+  db: Database,
+  subjects: readonly AttemptSubject[],
+): Promise<Set<AttemptSubject>> {
+  const keys = [...new Set(subjects.flatMap((subject) => scopes(subject).map((s) => s.scope)))];
+  if (keys.length === 0) {
+    return new Set();
+  }
   const rows = await queryRows<{ scope: string }>(
     db,
     sql`select scope from pickup_attempts
-        where scope in (${sql.join(
-          keys.map((k) => sql`${k}`),
-          sql`, `,
-        )}) and locked_until > now()`,
+        where scope = any(${`{${keys.map((k) => `"${k}"`).join(",")}}`}::text[])
+          and locked_until > now()`,
   );
-  if (rows.length > 0) {
-    throw new AppError(
-      "pickup_locked",
-      `Too many wrong codes here; try again in ${ATTEMPT_WINDOW_MINUTES} minutes`,
-      { headers: { "retry-after": String(ATTEMPT_WINDOW_MINUTES * 60) } },
-    );
-  }
+  const locked = new Set(rows.map((row) => row.scope));
+  return new Set(
+    subjects.filter((subject) => scopes(subject).some(({ scope }) => locked.has(scope))),
+  );
 }
 
 /**

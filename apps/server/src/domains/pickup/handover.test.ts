@@ -18,6 +18,7 @@ import { findGroup } from "../groups/repo.ts";
 import { cashDueAtPickup } from "../payments/cash.ts";
 import { accounts, balance } from "../payments/ledger.ts";
 import { AGENT_FAILURE_LIMIT, CODE_FAILURE_LIMIT, POINT_FAILURE_LIMIT } from "./attempts.ts";
+import { confirmHandovers } from "./handover-batch.ts";
 import { openToken, sealToken } from "./tokens.ts";
 
 let t: TestApp;
@@ -215,6 +216,81 @@ describe("handing goods over", () => {
       .from(supplierOrders)
       .where(eq(supplierOrders.id, order.orderId));
     expect(orderRow?.collectedQty).toBe(4);
+  });
+
+  it("confirms handovers that arrive together each as it would alone, the whole group at once", async () => {
+    const order = await buildDeliveredOrder(t, [
+      [4, 0],
+      [6, 0],
+      [3, 0],
+      [5, 0, "cash"],
+      [2, 1],
+    ]);
+    const [here, there] = order.agents as [BuiltUser, BuiltUser];
+    const second = await buildPickupAgent(t, order.points[0] as string);
+    const [a, b, c, cash, elsewhere] = order.pickups as [
+      TMyPickup,
+      TMyPickup,
+      TMyPickup,
+      TMyPickup,
+      TMyPickup,
+    ];
+    const due = await cashDueAtPickup(t.ctx.db, order.traders[3]?.joined.participation.id ?? "");
+    const actor = (user: BuiltUser) => ({
+      id: user.id,
+      role: "pickup_agent" as const,
+      staffRole: null,
+      phoneVerified: true,
+      language: "en" as const,
+    });
+    const request = (
+      user: BuiltUser,
+      proof: { code: string } | { token: string },
+      quantity?: number,
+      cashAmount?: number,
+    ) => ({ actor: actor(user), proof, quantity, cashAmount });
+    const till = () => balance(t.ctx.db, accounts.cash(order.points[0] as string), "USD");
+    const before = await till();
+    const results = await confirmHandovers(t.ctx, [
+      request(here, { code: a.shortCode ?? "" }),
+      request(second, { token: a.token ?? "" }),
+      request(here, { code: b.shortCode ?? "" }, 2),
+      request(second, { code: b.shortCode ?? "" }),
+      request(here, { token: c.token ?? "" }),
+      request(here, { code: cash.shortCode ?? "" }, undefined, due.amount),
+      request(here, { code: elsewhere.shortCode ?? "" }),
+      request(here, { code: "00000000" }),
+      request(there, { code: elsewhere.shortCode ?? "" }),
+    ]);
+    const outcome = (r: (typeof results)[number]) =>
+      r.ok ? r.value.credential.remainingQty : (r.error as { code: string }).code;
+    expect(results.map(outcome)).toEqual([
+      0,
+      "pickup_already_collected",
+      4,
+      0,
+      0,
+      0,
+      "pickup_wrong_point",
+      "pickup_code_invalid",
+      0,
+    ]);
+    const rows = await t.ctx.db
+      .select()
+      .from(pickupCredentials)
+      .where(eq(pickupCredentials.groupId, order.group.id));
+    expect(
+      rows.every((row) => row.status === "collected" && row.collectedQty === row.quantity),
+    ).toBe(true);
+    const [orderRow] = await t.ctx.db
+      .select()
+      .from(supplierOrders)
+      .where(eq(supplierOrders.id, order.orderId));
+    expect(orderRow?.collectedQty).toBe(20);
+    // The last unit handed over completed the group, and the cash was taken once.
+    expect((await findGroup(t.ctx.db, order.group.id))?.status).toBe("completed");
+    expect(await till()).toBe(before + due.amount);
+    await expectLedgerConsistent(t);
   });
 
   it("refuses forged, tampered, foreign-key, other-point and expired credentials, and traders", async () => {
@@ -422,7 +498,7 @@ describe("handing over a share paid in cash at pickup", () => {
     expect(ordered).toMatchObject({ gross: 9200, commission: 920, unitPrice: 920 });
 
     expect((await verify(agent, { code: online.shortCode })).json().cashDue).toBeNull();
-    const check = await verify(agent, { code: cash.shortCode });
+    const check = await verify(agent, { code: cash.shortCode ?? "" });
     expect(check.json().cashDue).toEqual({ amount: due.amount, currency: "USD" });
 
     const code = cash.shortCode;
@@ -441,14 +517,14 @@ describe("handing over a share paid in cash at pickup", () => {
       due.amount,
     );
 
+    const till = () => balance(t.ctx.db, accounts.cash(order.points[0] as string), "USD");
+    const before = await till();
     const first = await handover(agent, { code, quantity: 2, cashAmount: due.amount });
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json().credential).toMatchObject({ remainingQty: 4, cashDue: null });
     expect(await cashDueAtPickup(t.ctx.db, share)).toMatchObject({ status: "collected" });
     expect(await balance(t.ctx.db, accounts.cashReceivable(order.group.id), "USD")).toBe(0);
-    expect(await balance(t.ctx.db, accounts.cash(order.points[0] as string), "USD")).toBe(
-      due.amount,
-    );
+    expect(await till()).toBe(before + due.amount);
     // The rest of the share: the cash was taken with the first part.
     expect((await verify(agent, { code })).json().cashDue).toBeNull();
     const rest = await handover(agent, { code });
@@ -474,7 +550,7 @@ describe("handing over a share paid in cash at pickup", () => {
       credentialId: cash.credentialId,
       quantity: 6,
       occurredAt: new Date().toISOString(),
-      proof: { code: cash.shortCode },
+      proof: { code: cash.shortCode ?? "" },
       ...(cashAmount === undefined ? {} : { cashAmount }),
     });
     const missing = await sync(agent, [record()]);

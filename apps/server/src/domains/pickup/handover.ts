@@ -18,7 +18,7 @@ import {
   findCredentialRecord,
   findRecordByCodeHash,
 } from "./repo.ts";
-import { openToken, shortCodeHash } from "./tokens.ts";
+import { type CredentialClaims, openToken, shortCodeHash } from "./tokens.ts";
 
 export type Proof = { token: string } | { code: string };
 
@@ -58,23 +58,11 @@ async function findByProof(
 ): Promise<CredentialRecord> {
   if ("token" in proof) {
     const claims = openToken(ctx.config.pickupKeys, proof.token);
-    const record = await findCredentialRecord(ctx.db, claims.credentialId);
-    const row = record?.credential;
-    if (
-      !row ||
-      row.participationId !== claims.participationId ||
-      row.pickupPointId !== claims.pickupPointId
-    ) {
-      throw new AppError("pickup_token_invalid");
-    }
-    if (row.pickupPointId !== pickupPointId) {
-      throw new AppError("pickup_wrong_point");
-    }
-    // An older token of an extended credential carries the old expiry: refresh the code.
-    if (claims.expiresAt.getTime() <= Date.now() && row.status === "live") {
-      throw new AppError("pickup_credential_expired", "This QR code is out of date");
-    }
-    return record;
+    return tokenRecord(
+      await findCredentialRecord(ctx.db, claims.credentialId),
+      claims,
+      pickupPointId,
+    );
   }
   const hash = codeHash ?? shortCodeHash(ctx.config.pickupCodeSecret, proof.code);
   const here = await findRecordByCodeHash(ctx.db, pickupPointId, hash);
@@ -85,6 +73,31 @@ async function findByProof(
     throw new AppError("pickup_wrong_point");
   }
   throw new AppError("pickup_code_invalid");
+}
+
+/** The credential a token names, checked against the token's claims and the agent's point. */
+export function tokenRecord(
+  record: CredentialRecord | undefined,
+  claims: CredentialClaims,
+  pickupPointId: string,
+): CredentialRecord {
+  const row = record?.credential;
+  if (
+    !record ||
+    !row ||
+    row.participationId !== claims.participationId ||
+    row.pickupPointId !== claims.pickupPointId
+  ) {
+    throw new AppError("pickup_token_invalid");
+  }
+  if (row.pickupPointId !== pickupPointId) {
+    throw new AppError("pickup_wrong_point");
+  }
+  // An older token of an extended credential carries the old expiry: refresh the code.
+  if (claims.expiresAt.getTime() <= Date.now() && row.status === "live") {
+    throw new AppError("pickup_credential_expired", "This QR code is out of date");
+  }
+  return record;
 }
 
 /** Why a credential cannot be handed over now, or null if it can. */
@@ -241,44 +254,4 @@ export async function applyHandover(
     await completeIfAllCollected(tx, ctx, order.id);
   }
   return { handoverId, credential };
-}
-
-/** The agent confirms a handover (all that remains unless told a quantity): one transaction. */
-export async function confirmHandover(
-  ctx: AppContext,
-  actor: Actor,
-  proof: Proof,
-  quantity: number | undefined,
-  cashAmount?: number,
-): Promise<{
-  handover: { id: string; quantity: number; occurredAt: string };
-  credential: TPickupCheck;
-}> {
-  const pickupPointId = await agentPickupPoint(ctx.db, actor.id);
-  const record = await credentialOfProof(ctx, actor.id, pickupPointId, proof);
-  const found = record.credential;
-  if (found.traderId === actor.id) {
-    throw new AppError("forbidden", "Nobody hands goods over to themselves");
-  }
-  const units = quantity ?? Math.max(1, found.quantity - found.collectedQty);
-  const occurredAt = new Date();
-  const result = await ctx.db.transaction(async (tx) => {
-    const applied = await applyHandover(tx, ctx, {
-      credentialId: found.id,
-      participationId: found.participationId,
-      agentId: actor.id,
-      quantity: units,
-      source: "online",
-      occurredAt,
-      cashAmount,
-    });
-    if ("refused" in applied) {
-      throw applied.refused;
-    }
-    return applied;
-  });
-  return {
-    handover: { id: result.handoverId, quantity: units, occurredAt: occurredAt.toISOString() },
-    credential: presentCheck({ ...record, credential: result.credential }),
-  };
 }

@@ -1,5 +1,5 @@
 import { type DbOrTx, groups, pickupAgents, pickupCredentials, users } from "@cs/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../platform/errors.ts";
 
 export type CredentialRow = typeof pickupCredentials.$inferSelect;
@@ -65,6 +65,18 @@ export async function findRecordByCodeHash(
     .orderBy(sql`${pickupCredentials.status} = 'live' desc`)
     .limit(1);
   return row;
+}
+
+/** The pickup point each of these agents works at (agents without one are left out). */
+export async function agentPickupPoints(
+  db: DbOrTx,
+  userIds: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ userId: pickupAgents.userId, pickupPointId: pickupAgents.pickupPointId })
+    .from(pickupAgents)
+    .where(inArray(pickupAgents.userId, [...new Set(userIds)]));
+  return new Map(rows.map((row) => [row.userId, row.pickupPointId]));
 }
 
 /** The pickup point the agent works at; an agent without one can do nothing here. */

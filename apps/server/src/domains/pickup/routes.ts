@@ -20,7 +20,8 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { acceptImageBodies, IMAGE_TYPES, MEDIA_MAX_BYTES } from "../../platform/media.ts";
 import { findPickupPoint } from "../catalog/repo.ts";
-import { confirmHandover, verifyPickup } from "./handover.ts";
+import { verifyPickup } from "./handover.ts";
+import { confirmHandover } from "./handover-batch.ts";
 import { buildManifest, syncOfflineHandovers } from "./offline.ts";
 import { receiveDelivery, uploadDeliveryPhoto } from "./receive.ts";
 import { agentPickupPoint } from "./repo.ts";
@@ -181,13 +182,12 @@ export const pickupRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
     async (request) => {
       const { quantity, cashAmount, ...proof } = request.body;
-      return confirmHandover(
-        ctx,
-        requireActor(request),
-        "token" in proof ? { token: proof.token } : { code: proof.code },
+      return confirmHandover(ctx, {
+        actor: requireActor(request),
+        proof: "token" in proof ? { token: proof.token } : { code: proof.code },
         quantity,
         cashAmount,
-      );
+      });
     },
   );
 
