@@ -5,12 +5,17 @@ import { postSystemMessage } from "./domains/chat/system-messages.ts";
 import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
 import { findGroup } from "./domains/groups/repo.ts";
-import { deliverNotification } from "./domains/notifications/deliver.ts";
-import { notifyRecipients } from "./domains/notifications/service.ts";
+import { deliverNotification, deliverNotifications } from "./domains/notifications/deliver.ts";
+import { notifyRecipients, notifyRecipientsAll } from "./domains/notifications/service.ts";
 import { createPaymentProviders } from "./domains/payments/providers/registry.ts";
 import { deliverSandboxWebhook } from "./domains/payments/providers/sandbox.ts";
 import { userUpdate } from "./domains/payments/user-updates.ts";
-import { pushCredential, textPickupCodes, textShortDelivery } from "./domains/pickup/notify.ts";
+import {
+  pushCredential,
+  pushCredentials,
+  textPickupCodes,
+  textShortDelivery,
+} from "./domains/pickup/notify.ts";
 import { createAccessTokens } from "./platform/auth/tokens.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
@@ -108,5 +113,26 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
     notify: (payload) => notifyRecipients(ctx, payload),
     "notify.deliver": ({ deliveryId }, event) =>
       deliverNotification(ctx, deliveryId, event.attempts),
+    // Events of these topics claimed together are handled together: one transaction or one
+    // read for the batch instead of one per event.
+    batches: {
+      notify: (events) =>
+        notifyRecipientsAll(
+          ctx,
+          events.map((e) => e.payload),
+        ),
+      "notify.deliver": (events) =>
+        deliverNotifications(
+          ctx,
+          events.map((e) => ({ deliveryId: e.payload.deliveryId, attempt: e.event.attempts })),
+        ),
+      "realtime.pickup": async (events) => {
+        await pushCredentials(
+          ctx,
+          events.map((e) => e.payload.credentialId),
+        );
+        return events.map(() => ({ ok: true as const }));
+      },
+    },
   };
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
     const next = plan.shift() ?? "ok";
     request.resume();
     if (next === "hang") {
-      setTimeout(() => response.end("late"), 500);
+      setTimeout(() => response.end("late"), 2_000);
       return;
     }
     response.statusCode = next === "ok" ? 200 : Number(next);
@@ -36,7 +36,7 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
   const http = createHttpClient({
     name: "test",
     baseUrl: base,
-    timeoutMs: 100,
+    timeoutMs: 400,
     retries: 2,
     backoffMs: 100,
     breaker: { threshold: 5, cooldownMs: 1_000 },

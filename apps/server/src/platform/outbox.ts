@@ -46,7 +46,17 @@ export type OutboxHandler<T extends OutboxTopic> = (
   payload: OutboxTopics[T],
   event: { id: number; attempts: number },
 ) => Promise<void>;
-export type OutboxHandlers = { [T in OutboxTopic]: OutboxHandler<T> };
+/**
+ * Handles several events of one topic at once (one transaction for a batch of notifications,
+ * say): answers each, in order. Where a topic has one, it takes the place of the single handler
+ * for the events of that topic a worker claims together.
+ */
+export type OutboxBatchHandler<T extends OutboxTopic> = (
+  events: ReadonlyArray<{ payload: OutboxTopics[T]; event: { id: number; attempts: number } }>,
+) => Promise<Array<{ ok: true } | { ok: false; error: unknown }>>;
+export type OutboxHandlers = { [T in OutboxTopic]: OutboxHandler<T> } & {
+  batches?: { [T in OutboxTopic]?: OutboxBatchHandler<T> };
+};
 
 /**
  * Writes an event in the caller's transaction: it is delivered only if that transaction commits,
@@ -90,6 +100,20 @@ export async function enqueueMixed(tx: DbOrTx, events: readonly OutboxEvent[]): 
       insert into outbox_events (topic, payload)
       select topic, payload
       from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(topic text, payload jsonb)`);
+  }
+}
+
+/** Events in one statement, each delivered not before its own `availableAt`. */
+export async function enqueueAt(
+  tx: DbOrTx,
+  events: ReadonlyArray<OutboxEvent & { availableAt: Date }>,
+): Promise<void> {
+  if (events.length > 0) {
+    await tx.execute(sql`
+      insert into outbox_events (topic, payload, available_at)
+      select topic, payload, "availableAt"
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+        as v(topic text, payload jsonb, "availableAt" timestamptz)`);
   }
 }
 
@@ -161,6 +185,21 @@ export async function deliverOutboxBatch(
     runs.set(key, same);
   }
   const delivered: number[] = [];
+  const fail = async (events: readonly ClaimedEvent[], error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const failed of events) {
+      const dead = failed.attempts >= OUTBOX_MAX_ATTEMPTS;
+      log?.warn(
+        { eventId: failed.id, topic: failed.topic, err: message, dead },
+        "outbox delivery failed",
+      );
+      await db.execute(sql`
+        update outbox_events set last_error = ${message.slice(0, 2000)},
+          available_at = now() + make_interval(secs => ${backoffSeconds(failed.attempts)}),
+          dead_at = ${dead ? sql`now()` : sql`null`}
+        where id = ${failed.id}`);
+    }
+  };
   const run = async (events: ClaimedEvent[]) => {
     const event = events.at(-1) as ClaimedEvent;
     const handler = handlers[event.topic as OutboxTopic] as OutboxHandler<OutboxTopic> | undefined;
@@ -171,26 +210,52 @@ export async function deliverOutboxBatch(
       await handler(event.payload as unknown as OutboxTopics[OutboxTopic], event);
       delivered.push(...events.map((e) => e.id));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      for (const failed of events) {
-        const dead = failed.attempts >= OUTBOX_MAX_ATTEMPTS;
-        log?.warn(
-          { eventId: failed.id, topic: failed.topic, err: message, dead },
-          "outbox delivery failed",
-        );
-        await db.execute(sql`
-          update outbox_events set last_error = ${message.slice(0, 2000)},
-            available_at = now() + make_interval(secs => ${backoffSeconds(failed.attempts)}),
-            dead_at = ${dead ? sql`now()` : sql`null`}
-          where id = ${failed.id}`);
+      await fail(events, error);
+    }
+  };
+  /** The runs of one topic that has a batch handler, handled in one call. */
+  const runBatch = async (topic: OutboxTopic, group: ClaimedEvent[][]) => {
+    const handler = handlers.batches?.[topic] as OutboxBatchHandler<OutboxTopic>;
+    let outcomes: Array<{ ok: true } | { ok: false; error: unknown }>;
+    try {
+      outcomes = await handler(
+        group.map((events) => {
+          const event = events.at(-1) as ClaimedEvent;
+          return { payload: event.payload as unknown as OutboxTopics[OutboxTopic], event };
+        }),
+      );
+    } catch (error) {
+      outcomes = group.map(() => ({ ok: false, error }));
+    }
+    for (const [i, events] of group.entries()) {
+      const outcome = outcomes[i] ?? {
+        ok: false,
+        error: new Error("batch left an event unanswered"),
+      };
+      if (outcome.ok) {
+        delivered.push(...events.map((e) => e.id));
+      } else {
+        await fail(events, outcome.error);
       }
     }
   };
-  const waiting = [...runs.values()];
+  const jobs: Array<() => Promise<void>> = [];
+  const batched = new Map<OutboxTopic, ClaimedEvent[][]>();
+  for (const events of runs.values()) {
+    const topic = (events.at(-1) as ClaimedEvent).topic as OutboxTopic;
+    if (handlers.batches?.[topic]) {
+      batched.set(topic, [...(batched.get(topic) ?? []), events]);
+    } else {
+      jobs.push(() => run(events));
+    }
+  }
+  for (const [topic, group] of batched) {
+    jobs.push(() => runBatch(topic, group));
+  }
   await Promise.all(
-    Array.from({ length: Math.min(Math.max(1, concurrency), waiting.length) }, async () => {
-      for (let events = waiting.shift(); events; events = waiting.shift()) {
-        await run(events);
+    Array.from({ length: Math.min(Math.max(1, concurrency), jobs.length) }, async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        await job();
       }
     }),
   );

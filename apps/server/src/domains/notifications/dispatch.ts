@@ -3,7 +3,7 @@ import { notificationDeliveries, notifications, users } from "@cs/db";
 import { inArray } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
-import { enqueue } from "../../platform/outbox.ts";
+import { enqueueAt } from "../../platform/outbox.ts";
 import {
   CRITICAL_KINDS,
   channelsFor,
@@ -38,8 +38,19 @@ function addressOf(
  * Returns how many messages were created.
  */
 export async function announce(ctx: AppContext, announcement: Announcement): Promise<number> {
-  const { kind, eventKey } = announcement;
-  const ids = [...new Set(announcement.recipients.map((r) => r.userId))];
+  return announceAll(ctx, [announcement]);
+}
+
+/**
+ * `announce` for many events at once (a batch of the outbox): one transaction, one read of the
+ * people and their preferences, one insert of the in-app notifications and one of the
+ * deliveries with their outbox events, however many events and recipients.
+ */
+export async function announceAll(
+  ctx: AppContext,
+  announcements: readonly Announcement[],
+): Promise<number> {
+  const ids = [...new Set(announcements.flatMap((a) => a.recipients.map((r) => r.userId)))];
   if (ids.length === 0) {
     return 0;
   }
@@ -60,45 +71,36 @@ export async function announce(ctx: AppContext, announcement: Announcement): Pro
       ).map((u) => [u.id, u]),
     );
     const preferences = await loadPreferences(tx, ids);
-    let count = 0;
-    for (const { userId, params } of announcement.recipients) {
-      const user = people.get(userId);
-      if (!user || user.disabled) {
-        continue;
-      }
-      const language = user.language as TLanguage;
-      const prefs = effectivePreferences(preferences.get(userId));
-      for (const channel of channelsFor(kind, prefs)) {
-        const message = renderMessage(kind, language, channel, params);
-        if (channel === "in_app") {
-          const [row] = await tx
-            .insert(notifications)
-            .values({
+    const inApp: (typeof notifications.$inferInsert)[] = [];
+    const outside: (typeof notificationDeliveries.$inferInsert & { sendAfter: Date })[] = [];
+    for (const { kind, eventKey, link, recipients } of announcements) {
+      for (const { userId, params } of recipients) {
+        const user = people.get(userId);
+        if (!user || user.disabled) {
+          continue;
+        }
+        const language = user.language as TLanguage;
+        const prefs = effectivePreferences(preferences.get(userId));
+        for (const channel of channelsFor(kind, prefs)) {
+          const message = renderMessage(kind, language, channel, params);
+          if (channel === "in_app") {
+            inApp.push({
               id: newId(),
               userId,
               kind,
               title: message.subject,
               body: message.body,
-              link: announcement.link,
+              link,
               eventKey,
-            })
-            .onConflictDoNothing()
-            .returning();
-          if (row) {
-            pushes.push({ userId, item: presentNotification(row) });
-            count++;
+            });
+            continue;
           }
-          continue;
-        }
-        const to = addressOf(channel, user);
-        if (!to) {
-          continue;
-        }
-        const critical = CRITICAL_KINDS.has(kind) && channel === "sms";
-        const after = critical ? new Date() : sendAfter(prefs.quietHours);
-        const [delivery] = await tx
-          .insert(notificationDeliveries)
-          .values({
+          const to = addressOf(channel, user);
+          if (!to) {
+            continue;
+          }
+          const critical = CRITICAL_KINDS.has(kind) && channel === "sms";
+          outside.push({
             id: newId(),
             idempotencyKey: `${eventKey}:${userId}:${channel}`,
             eventKey,
@@ -111,17 +113,39 @@ export async function announce(ctx: AppContext, announcement: Announcement): Pro
             body: message.body,
             params: message.params,
             critical: critical ? 1 : 0,
-            sendAfter: after,
-          })
-          .onConflictDoNothing()
-          .returning({ id: notificationDeliveries.id });
-        if (delivery) {
-          await enqueue(tx, "notify.deliver", { deliveryId: delivery.id }, { availableAt: after });
-          count++;
+            sendAfter: critical ? new Date() : sendAfter(prefs.quietHours),
+          });
         }
       }
     }
-    return count;
+    const rows =
+      inApp.length === 0
+        ? []
+        : await tx.insert(notifications).values(inApp).onConflictDoNothing().returning();
+    for (const row of rows) {
+      pushes.push({ userId: row.userId, item: presentNotification(row) });
+    }
+    const queuedColumns = {
+      id: notificationDeliveries.id,
+      sendAfter: notificationDeliveries.sendAfter,
+    };
+    const queued =
+      outside.length === 0
+        ? []
+        : await tx
+            .insert(notificationDeliveries)
+            .values(outside)
+            .onConflictDoNothing()
+            .returning(queuedColumns);
+    await enqueueAt(
+      tx,
+      queued.map((delivery) => ({
+        topic: "notify.deliver" as const,
+        payload: { deliveryId: delivery.id },
+        availableAt: delivery.sendAfter,
+      })),
+    );
+    return rows.length + queued.length;
   });
   for (const { userId, item } of pushes) {
     ctx.realtime?.toUser(userId, "notification:new", item);

@@ -1,9 +1,9 @@
 import { disputes, groups, pickupCredentials, pickupPoints, supplierOrders, users } from "@cs/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { sharesAwaitingGoods } from "../groups/fulfilment-states.ts";
 import { announce } from "../notifications/dispatch.ts";
-import { findCredentialRecord } from "./repo.ts";
+import { credentialRecords } from "./repo.ts";
 import { shortCodeFor } from "./tokens.ts";
 
 const harareDate = new Intl.DateTimeFormat("en-GB", {
@@ -110,32 +110,43 @@ export async function textShortDelivery(
  * token or code), and the group's room the pickup progress.
  */
 export async function pushCredential(ctx: AppContext, credentialId: string): Promise<void> {
-  const record = await findCredentialRecord(ctx.db, credentialId);
-  if (!record) {
+  await pushCredentials(ctx, [credentialId]);
+}
+
+/** `pushCredential` for a batch of the outbox: two reads, and one progress push per group. */
+export async function pushCredentials(
+  ctx: AppContext,
+  credentialIds: readonly string[],
+): Promise<void> {
+  const records = await credentialRecords(
+    ctx.db,
+    and(inArray(pickupCredentials.id, [...credentialIds])),
+  );
+  for (const { credential } of records) {
+    ctx.realtime?.toUser(credential.traderId, "pickup:update", {
+      credentialId: credential.id,
+      participationId: credential.participationId,
+      groupId: credential.groupId,
+      status: credential.status,
+      quantity: credential.quantity,
+      collectedQty: credential.collectedQty,
+      remainingQty: credential.quantity - credential.collectedQty,
+      expiresAt: credential.expiresAt.toISOString(),
+    });
+  }
+  const groupIds = [...new Set(records.map((r) => r.credential.groupId))];
+  if (groupIds.length === 0) {
     return;
   }
-  const { credential } = record;
-  ctx.realtime?.toUser(credential.traderId, "pickup:update", {
-    credentialId: credential.id,
-    participationId: credential.participationId,
-    groupId: credential.groupId,
-    status: credential.status,
-    quantity: credential.quantity,
-    collectedQty: credential.collectedQty,
-    remainingQty: credential.quantity - credential.collectedQty,
-    expiresAt: credential.expiresAt.toISOString(),
-  });
-  const [order] = await ctx.db
+  const orders = await ctx.db
     .select({
+      groupId: supplierOrders.groupId,
       collectedQty: supplierOrders.collectedQty,
       collectableQty: supplierOrders.collectableQty,
     })
     .from(supplierOrders)
-    .where(eq(supplierOrders.groupId, credential.groupId));
-  if (order) {
-    ctx.realtime?.toGroup(credential.groupId, "group:pickup", {
-      groupId: credential.groupId,
-      ...order,
-    });
+    .where(inArray(supplierOrders.groupId, groupIds));
+  for (const order of orders) {
+    ctx.realtime?.toGroup(order.groupId, "group:pickup", order);
   }
 }
