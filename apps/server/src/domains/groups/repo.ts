@@ -1,5 +1,5 @@
-import { type DbOrTx, exchangeRates, groups, participations } from "@cs/db";
-import { and, desc, eq, getTableColumns, inArray } from "drizzle-orm";
+import { type DbOrTx, exchangeRates, groups, participations, uuidArray } from "@cs/db";
+import { and, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { GroupRow, ParticipationRow } from "./presenter.ts";
 
 const { searchVector: _searchVector, ...listed } = getTableColumns(groups);
@@ -34,7 +34,8 @@ export async function liveParticipationsOf(
     .where(
       and(
         eq(participations.traderId, traderId),
-        inArray(participations.groupId, groupIds),
+        // One parameter for the page's ids, not one each: this runs on every signed-in search.
+        sql`${participations.groupId} = any(${uuidArray(groupIds)})`,
         inArray(participations.status, [...LIVE_STATUSES]),
       ),
     );

@@ -1,5 +1,5 @@
-import { type Database, users } from "@cs/db";
-import { inArray } from "drizzle-orm";
+import { type Database, users, uuidArray } from "@cs/db";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { type Batcher, createBatcher } from "../batcher.ts";
@@ -95,7 +95,7 @@ function userLoader(db: Database): Batcher<string, UserRow | undefined> {
         const rows = await db
           .select(userColumns)
           .from(users)
-          .where(inArray(users.id, [...new Set(ids)]));
+          .where(sql`${users.id} = any(${uuidArray([...new Set(ids)])})`);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => ({ ok: true, value: byId.get(id) }));
       },
