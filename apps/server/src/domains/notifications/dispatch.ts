@@ -31,6 +31,18 @@ function addressOf(
 }
 
 /**
+ * Rows in parts small enough for one statement's parameters (PostgreSQL takes at most 65,535; a
+ * delivery row has 13): a group funded with thousands of traders is announced in several inserts.
+ */
+function chunks<T>(rows: readonly T[], size = 1_000): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) {
+    parts.push(rows.slice(i, i + size));
+  }
+  return parts;
+}
+
+/**
  * Fans one event out to its recipients, in one transaction: an in-app notification each (pushed
  * live after commit) and one delivery per outside channel they want, each with its own outbox
  * event (retried on its own, held back until the end of the recipient's quiet hours unless
@@ -118,10 +130,10 @@ export async function announceAll(
         }
       }
     }
-    const rows =
-      inApp.length === 0
-        ? []
-        : await tx.insert(notifications).values(inApp).onConflictDoNothing().returning();
+    const rows = [];
+    for (const part of chunks(inApp)) {
+      rows.push(...(await tx.insert(notifications).values(part).onConflictDoNothing().returning()));
+    }
     for (const row of rows) {
       pushes.push({ userId: row.userId, item: presentNotification(row) });
     }
@@ -129,14 +141,16 @@ export async function announceAll(
       id: notificationDeliveries.id,
       sendAfter: notificationDeliveries.sendAfter,
     };
-    const queued =
-      outside.length === 0
-        ? []
-        : await tx
-            .insert(notificationDeliveries)
-            .values(outside)
-            .onConflictDoNothing()
-            .returning(queuedColumns);
+    const queued = [];
+    for (const part of chunks(outside)) {
+      queued.push(
+        ...(await tx
+          .insert(notificationDeliveries)
+          .values(part)
+          .onConflictDoNothing()
+          .returning(queuedColumns)),
+      );
+    }
     await enqueueAt(
       tx,
       queued.map((delivery) => ({

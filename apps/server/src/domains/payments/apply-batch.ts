@@ -80,6 +80,7 @@ export async function applyWebhooks(
   // A payment another batch is applying right now: wait for it, then this copy is a redelivery.
   const flights = flightsOf(ctx);
   const mine = new Map<string, Deferred>();
+  let committed = false;
   const before: Array<Promise<Settled<ApplyOutcome> | null> | undefined> = leaders.map(
     ({ payment }) => {
       const prior = flights.get(payment.id);
@@ -161,11 +162,14 @@ export async function applyWebhooks(
         await recordWebhooks(tx, providerName, records);
       });
     }
+    committed = true;
     return results.map((r) => r ?? fail(new Error("webhook left unanswered")));
   } finally {
     for (const { index, payment } of leaders) {
       const flight = mine.get(payment.id) as Deferred;
-      flight.resolve(results[index] ?? null);
+      // Outcomes are told to waiting copies only once they are committed: after a rollback a
+      // copy must verify and apply for itself.
+      flight.resolve(committed ? (results[index] ?? null) : null);
       if (flights.get(payment.id) === flight.promise) {
         flights.delete(payment.id);
       }

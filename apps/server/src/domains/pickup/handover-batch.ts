@@ -155,17 +155,16 @@ export async function confirmHandovers(
       results[index] = { ok: false, error };
     }
   }
-  // A wrong proof counts against the agent, the point and the code, whatever else happens.
-  for (const [index, result] of results.entries()) {
-    const subject = subjects[index];
-    if (subject && result && !result.ok) {
-      const code = result.error instanceof AppError ? result.error.code : "";
-      if (COUNTED.has(code)) {
-        await recordFailure(ctx.db, subject);
-      }
-    }
-  }
-
+  // The wrong proofs (a forged token, an unknown code, another point's), counted below.
+  const wrong = results.flatMap((result, index) =>
+    subjects[index] &&
+    result &&
+    !result.ok &&
+    result.error instanceof AppError &&
+    COUNTED.has(result.error.code)
+      ? [index]
+      : [],
+  );
   if (admitted.length > 0) {
     const occurredAt = new Date();
     const applied = await ctx.db.transaction((tx) => handOver(tx, ctx, admitted, occurredAt));
@@ -185,6 +184,17 @@ export async function confirmHandovers(
                 credential: presentCheck({ ...item.record, credential: outcome.credential }),
               },
             };
+    }
+  }
+  // A wrong proof counts against the agent, the point and the code. Counted once the batch's
+  // transaction is decided: a batch that fails is tried again request by request, which must
+  // not count the same mistake twice.
+  for (const index of wrong) {
+    try {
+      await recordFailure(ctx.db, subjects[index] as AttemptSubject);
+    } catch (error) {
+      // This request fails either way; it fails with the reason it could not be counted.
+      results[index] = { ok: false, error };
     }
   }
   return results.map((r) => r ?? { ok: false, error: new Error("handover left unanswered") });
