@@ -76,42 +76,28 @@ export async function enqueue<T extends OutboxTopic>(
 }
 
 /** Several events of one topic in one statement (a batch of joins, say). */
-export async function enqueueAll<T extends OutboxTopic>(
+export function enqueueAll<T extends OutboxTopic>(
   tx: DbOrTx,
   topic: T,
   payloads: OutboxTopics[T][],
 ): Promise<void> {
-  if (payloads.length > 0) {
-    await tx
-      .insert(outboxEvents)
-      .values(payloads.map((payload) => ({ topic, payload: payload as Record<string, unknown> })));
-  }
+  return enqueueMixed(
+    tx,
+    payloads.map((payload) => ({ topic, payload }) as OutboxEvent),
+  );
 }
 
-/** One event of any topic, for `enqueueMixed`. */
+/** One event of any topic, for `enqueueMixed`; delivered not before `availableAt` when given. */
 export type OutboxEvent = {
-  [T in OutboxTopic]: { topic: T; payload: OutboxTopics[T] };
+  [T in OutboxTopic]: { topic: T; payload: OutboxTopics[T]; availableAt?: Date };
 }[OutboxTopic];
 
 /** Events of several topics in one statement (the outcome of a batch of payments, say). */
 export async function enqueueMixed(tx: DbOrTx, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length > 0) {
     await tx.execute(sql`
-      insert into outbox_events (topic, payload)
-      select topic, payload
-      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(topic text, payload jsonb)`);
-  }
-}
-
-/** Events in one statement, each delivered not before its own `availableAt`. */
-export async function enqueueAt(
-  tx: DbOrTx,
-  events: ReadonlyArray<OutboxEvent & { availableAt: Date }>,
-): Promise<void> {
-  if (events.length > 0) {
-    await tx.execute(sql`
       insert into outbox_events (topic, payload, available_at)
-      select topic, payload, "availableAt"
+      select topic, payload, coalesce("availableAt", now())
       from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
         as v(topic text, payload jsonb, "availableAt" timestamptz)`);
   }
@@ -244,7 +230,9 @@ export async function deliverOutboxBatch(
   for (const events of runs.values()) {
     const topic = (events.at(-1) as ClaimedEvent).topic as OutboxTopic;
     if (handlers.batches?.[topic]) {
-      batched.set(topic, [...(batched.get(topic) ?? []), events]);
+      const group = batched.get(topic) ?? [];
+      group.push(events);
+      batched.set(topic, group);
     } else {
       jobs.push(() => run(events));
     }

@@ -3,7 +3,7 @@ import { notificationDeliveries, notifications, users } from "@cs/db";
 import { inArray } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
-import { enqueueAt } from "../../platform/outbox.ts";
+import { enqueueMixed } from "../../platform/outbox.ts";
 import {
   CRITICAL_KINDS,
   channelsFor,
@@ -151,7 +151,7 @@ export async function announceAll(
           .returning(queuedColumns)),
       );
     }
-    await enqueueAt(
+    await enqueueMixed(
       tx,
       queued.map((delivery) => ({
         topic: "notify.deliver" as const,

@@ -14,7 +14,12 @@ import {
   mismatchOf,
 } from "./apply-payment.ts";
 import { postMany } from "./ledger.ts";
-import type { ProviderTransaction, VerifiedWebhook, VerifyRequest } from "./providers/types.ts";
+import type {
+  PaymentProvider,
+  ProviderTransaction,
+  VerifiedWebhook,
+  VerifyRequest,
+} from "./providers/types.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
 type ShareRow = typeof participations.$inferSelect;
@@ -101,8 +106,7 @@ export async function applyWebhooks(
       return true;
     });
     const answers = await verifyAll(
-      ctx,
-      providerName,
+      provider,
       toVerify.map(({ index, payment }) => {
         const event = events[index] as VerifiedWebhook;
         return {
@@ -214,12 +218,10 @@ async function findPayments(
 
 /** Asks the provider about each transaction: in one call when it can, else all at once. */
 async function verifyAll(
-  ctx: AppContext,
-  providerName: string,
+  provider: PaymentProvider,
   requests: readonly VerifyRequest[],
 ): Promise<Settled<ProviderTransaction>[]> {
-  const provider = ctx.payments.providers[providerName];
-  if (!provider || requests.length === 0) {
+  if (requests.length === 0) {
     return [];
   }
   if (provider.verifyMany) {
