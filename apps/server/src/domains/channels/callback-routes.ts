@@ -164,21 +164,28 @@ export const channelCallbackRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
         throw new AppError("webhook_signature_invalid");
       }
       const envelope = request.body as WhatsappEnvelope;
+      let unknown = false;
       for (const entry of envelope.entry ?? []) {
         for (const change of entry.changes ?? []) {
           for (const item of change.value?.statuses ?? []) {
             const status = WA_STATUS[item.status];
             if (status) {
               const error = item.errors?.[0];
-              await applyDeliveryReport(ctx.db, {
+              const known = await applyDeliveryReport(ctx.db, {
                 driver: "whatsapp-cloud",
                 providerMessageId: item.id,
                 status,
                 ...(error ? { error: `${error.code ?? ""} ${error.title ?? ""}`.trim() } : {}),
               });
+              unknown ||= !known;
             }
           }
         }
+      }
+      // As for SMS: a status faster than our own record of sending is refused so that Meta sends
+      // it again (reports only move a message forward, so the others applying twice is harmless).
+      if (unknown) {
+        return reply.status(404).send({ ok: false });
       }
       return reply.status(200).send({ ok: true });
     },
