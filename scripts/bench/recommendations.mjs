@@ -162,6 +162,7 @@ export async function benchRecommendations(
     errors: result.errors,
     timeouts: result.timeouts,
     recommendationsPerResponse: sample.items?.length ?? null,
+    bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     cpu,
     disturbed: cpu.otherPct > 25,
     databasePerRequest: pgPerRequest(counters, await pgCounters(pool), result.requests.total),

@@ -44,16 +44,31 @@ export async function liveParticipationsOf(
 
 /** The groups a trader has a live share in (a handful: no list of candidate groups to send). */
 export async function liveGroupIdsOf(db: DbOrTx, traderId: string): Promise<Set<string>> {
+  return (await liveGroupIdsOfEach(db, [traderId])).get(traderId) ?? new Set();
+}
+
+/** The same for several traders in one statement (one `uuid[]` parameter), by trader. */
+export async function liveGroupIdsOfEach(
+  db: DbOrTx,
+  traderIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const byTrader = new Map<string, Set<string>>(traderIds.map((id) => [id, new Set()]));
+  if (traderIds.length === 0) {
+    return byTrader;
+  }
   const rows = await db
-    .select({ groupId: participations.groupId })
+    .select({ traderId: participations.traderId, groupId: participations.groupId })
     .from(participations)
     .where(
       and(
-        eq(participations.traderId, traderId),
+        sql`${participations.traderId} = any(${uuidArray([...byTrader.keys()])})`,
         inArray(participations.status, [...LIVE_STATUSES]),
       ),
     );
-  return new Set(rows.map((row) => row.groupId));
+  for (const row of rows) {
+    byTrader.get(row.traderId)?.add(row.groupId);
+  }
+  return byTrader;
 }
 
 /** The newest admin-set USD→ZWG rate, in millionths, or null when none was set. */

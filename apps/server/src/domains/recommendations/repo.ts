@@ -2,7 +2,7 @@ import {
   type DbOrTx,
   queryRows,
   type RecommendationMetrics,
-  recommendationEvents,
+  type recommendationEvents,
   recommendationModels,
   recommendationTrainingRuns,
 } from "@cs/db";
@@ -189,8 +189,21 @@ export async function lastRunAt(db: DbOrTx): Promise<Date | null> {
   return row?.at ?? null;
 }
 
+/**
+ * Writes a buffer of events in one statement with one parameter (the rows as JSON): a batch of
+ * thousands of "shown" events costs PostgreSQL one insert and the server no per-value
+ * query building.
+ */
 export async function insertEvents(db: DbOrTx, rows: EventInsert[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    await db.insert(recommendationEvents).values(rows.slice(i, i + 500));
+  if (rows.length === 0) {
+    return;
   }
+  await db.execute(sql`
+    insert into recommendation_events (trader_id, group_id, product_id, kind, model_version,
+      experiment_id, variant, position, created_at)
+    select "traderId", "groupId", "productId", kind, "modelVersion", "experimentId", variant,
+      position, coalesce("createdAt", now())
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v("traderId" uuid, "groupId" uuid,
+      "productId" uuid, kind text, "modelVersion" integer, "experimentId" uuid, variant text,
+      position integer, "createdAt" timestamptz)`);
 }

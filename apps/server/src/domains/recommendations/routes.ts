@@ -7,6 +7,7 @@ import {
   ZTrainingRun,
   ZTrainRequest,
 } from "@cs/contracts";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/auth/plugin.ts";
@@ -43,7 +44,16 @@ export const recommendationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = 
         response: { 200: ZRecommendationList },
       },
     },
-    (request) => recommendGroups(ctx, requireActor(request), request.query.limit, request.log),
+    async (request, reply) => {
+      const body = await recommendGroups(
+        ctx,
+        requireActor(request),
+        request.query.limit,
+        request.log,
+      );
+      // Checked as it was built (see recommendGroups): a string skips the per-request serialiser.
+      return (reply as unknown as FastifyReply).type("application/json; charset=utf-8").send(body);
+    },
   );
   app.post(
     "/recommendations/events",

@@ -1,4 +1,4 @@
-import type { TRecommendation, TRecommendationList } from "@cs/contracts";
+import { type TRecommendation, type TTraderProfile, ZGroup, ZRecommendation } from "@cs/contracts";
 import { groups } from "@cs/db";
 import {
   type Explanation,
@@ -12,12 +12,13 @@ import {
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Actor } from "../../platform/auth/permissions.ts";
+import { type Batcher, createBatcher } from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { sharedRead } from "../../platform/shared-read.ts";
 import { listCategories, listMarkets } from "../catalog/service.ts";
 import { type GroupRow, presentGroup } from "../groups/presenter.ts";
-import { currentZwgRate, groupColumns, liveGroupIdsOf } from "../groups/repo.ts";
-import { getProfile } from "../traders/profile.ts";
+import { currentZwgRate, groupColumns, liveGroupIdsOfEach } from "../groups/repo.ts";
+import { getProfiles } from "../traders/profile.ts";
 import { type Assignment, assignmentOf } from "./assignment.ts";
 import { recordEvents } from "./events.ts";
 import { activeModel, type LoadedModel, modelById } from "./model-cache.ts";
@@ -36,13 +37,18 @@ function shared<T>(ctx: AppContext, key: string, load: () => Promise<T>): Promis
   return sharedRead(ctx, "recommendation-candidates", key, ctx.config.searchCacheMs, load);
 }
 
+/** What a request needs of its trader: preferences and the groups they already have a share in. */
+interface TraderState {
+  preferences: TraderProfile | undefined;
+  mine: Set<string>;
+}
+
 /** The trader's preferences in the recommender's terms, or undefined before onboarding. */
-async function preferencesOf(ctx: AppContext, actor: Actor): Promise<TraderProfile | undefined> {
-  const profile = await getProfile(ctx.db, actor);
+function preferencesOf(traderId: string, profile: TTraderProfile | undefined) {
   if (!profile) {
     return undefined;
   }
-  return toTraderProfile(actor.id, {
+  return toTraderProfile(traderId, {
     market_id: profile.marketId,
     categories: profile.categories,
     budget_min: profile.budgetMin,
@@ -50,6 +56,59 @@ async function preferencesOf(ctx: AppContext, actor: Actor): Promise<TraderProfi
     group_sizes: profile.groupSizes,
   });
 }
+
+const stateLoaders = new WeakMap<AppContext, Batcher<string, TraderState>>();
+
+/**
+ * Each request reads its trader's state afresh (a group joined a moment ago is never
+ * recommended), and requests that arrive together share the two statements that read it.
+ */
+function traderState(ctx: AppContext, traderId: string): Promise<TraderState> {
+  let loader = stateLoaders.get(ctx);
+  if (!loader) {
+    loader = createBatcher({
+      maxInFlight: 4,
+      maxBatch: 500,
+      run: async (ids) => {
+        const [profiles, live] = await Promise.all([
+          getProfiles(ctx.db, ids),
+          liveGroupIdsOfEach(ctx.db, ids),
+        ]);
+        return ids.map((id) => ({
+          ok: true,
+          value: {
+            preferences: preferencesOf(id, profiles.get(id)),
+            mine: live.get(id) ?? new Set<string>(),
+          },
+        }));
+      },
+    });
+    stateLoaders.set(ctx, loader);
+  }
+  return loader.submit(traderId);
+}
+
+/**
+ * A group as every trader without a share in it sees it, checked against its schema and
+ * serialised once per moment of the shared open groups (and rate): the same few hundred groups
+ * fill every trader's list. Its `serverTime` is when it was first presented in that moment.
+ */
+const presentedJson = new WeakMap<GroupRow, { rate: number | null; json: string }>();
+
+function groupJson(group: GroupRow, actor: Actor, rate: number | null): string {
+  const hit = presentedJson.get(group);
+  if (hit && hit.rate === rate) {
+    return hit.json;
+  }
+  const json = JSON.stringify(
+    ZGroup.parse(presentGroup(group, { actor, mine: null, manages: false, zwgPerUsdMicros: rate })),
+  );
+  presentedJson.set(group, { rate, json });
+  return json;
+}
+
+/** One recommendation but its group, checked as the contract says. */
+const ZRecommendationRest = ZRecommendation.omit({ group: true });
 
 /** The best open group of a product for this trader: in their market first, then the fullest. */
 function bestGroup(candidates: GroupRow[], market: string | undefined): GroupRow | undefined {
@@ -144,6 +203,17 @@ function candidatesFor(index: OpenIndex, mine: Set<string>): Candidates {
  * in rank order if diversity left it short.
  */
 export function diversify<T extends { supplierId: string }>(ranked: T[], limit: number): T[] {
+  return diversified(ranked, limit).picked;
+}
+
+/**
+ * `diversify`, and whether its pick is the same whatever ranks below `ranked` (the list filled
+ * without falling back on the skipped).
+ */
+function diversified<T extends { supplierId: string }>(
+  ranked: T[],
+  limit: number,
+): { picked: T[]; settled: boolean } {
   const perSupplier = Math.max(2, Math.ceil(limit / 3));
   const counts = new Map<string, number>();
   const chosen: T[] = [];
@@ -160,7 +230,26 @@ export function diversify<T extends { supplierId: string }>(ranked: T[], limit: 
     counts.set(entry.supplierId, n + 1);
     chosen.push(entry);
   }
-  return [...chosen, ...skipped].slice(0, limit);
+  return { picked: [...chosen, ...skipped].slice(0, limit), settled: chosen.length >= limit };
+}
+
+/**
+ * `diversify` over the first `total` of a ranking that `rank(k)` gives k at a time: the model
+ * explains every product it returns, so it is asked for a few times the list, and for more only
+ * when one supplier's products crowd the top. The same pick as ranking every candidate, for a
+ * fraction of the work at thousands of products.
+ */
+export function pickDiverse<T extends { supplierId: string }>(
+  rank: (k: number) => T[],
+  total: number,
+  limit: number,
+): T[] {
+  for (let k = Math.min(total, limit * 3); ; k = Math.min(total, k * 4)) {
+    const { picked, settled } = diversified(rank(k), limit);
+    if (settled || k >= total) {
+      return picked;
+    }
+  }
 }
 
 /**
@@ -188,17 +277,21 @@ async function modelFor(
  * the exact contribution of every component and the reason in the trader's language. Before any
  * model is trained, open groups are ranked by how many traders paid into them. The "shown"
  * events, with the experiment and variant, are recorded after the response, in a batch.
+ *
+ * Answers the response body (a `TRecommendationList`) as JSON: each group is the shared,
+ * already-checked serialisation of `groupJson`, the rest of each item is checked here, so the
+ * route sends the string as it is.
  */
 export async function recommendGroups(
   ctx: AppContext,
   actor: Actor,
   limit: number,
   log?: FastifyBaseLogger,
-): Promise<TRecommendationList> {
-  const [active, assignment, preferences, open, rate, markets, categories] = await Promise.all([
+): Promise<string> {
+  const [active, assignment, state, open, rate, markets, categories] = await Promise.all([
     activeModel(ctx),
     assignmentOf(ctx, actor.id),
-    preferencesOf(ctx, actor),
+    traderState(ctx, actor.id),
     shared(ctx, "open", () =>
       ctx.db
         .select(groupColumns)
@@ -211,37 +304,39 @@ export async function recommendGroups(
     shared(ctx, "markets", () => listMarkets(ctx.db)),
     shared(ctx, "categories", () => listCategories(ctx.db)),
   ]);
-  const [mine, { loaded, weights }] = await Promise.all([
-    liveGroupIdsOf(ctx.db, actor.id),
-    modelFor(ctx, active, assignment),
-  ]);
+  const { preferences, mine } = state;
+  const { loaded, weights } = await modelFor(ctx, active, assignment);
   const byProduct = candidatesFor(indexOf(open), mine);
-  let ranked: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
+  let chosen: Array<Recommendation & { group: GroupRow; supplierId: string }>;
   let coldStart = preferences === undefined;
   if (loaded) {
-    const result = recommend(loaded.model, {
-      userId: actor.id,
-      ...(preferences ? { preferences } : {}),
-      candidates: byProduct.products,
-      k: byProduct.products.length,
-      mode: "repeat",
-      ...(weights ? { weights } : {}),
-    });
-    coldStart = result.coldStart;
-    for (const item of result.items) {
-      const group = byProduct.best(item.itemId, preferences?.market);
-      if (group) {
-        ranked.push({ ...item, group, supplierId: group.supplierId });
+    const rank = (k: number) => {
+      const result = recommend(loaded.model, {
+        userId: actor.id,
+        ...(preferences ? { preferences } : {}),
+        candidates: byProduct.products,
+        k,
+        mode: "repeat",
+        ...(weights ? { weights } : {}),
+      });
+      coldStart = result.coldStart;
+      const ranked: Array<Recommendation & { group: GroupRow; supplierId: string }> = [];
+      for (const item of result.items) {
+        const group = byProduct.best(item.itemId, preferences?.market);
+        if (group) {
+          ranked.push({ ...item, group, supplierId: group.supplierId });
+        }
       }
-    }
+      return ranked;
+    };
+    chosen = pickDiverse(rank, byProduct.products.length, limit);
   } else {
-    ranked = popularityOrder(byProduct, preferences?.market);
+    chosen = diversify(popularityOrder(byProduct, preferences?.market), limit);
   }
-  const chosen = diversify(ranked, limit);
-  const marketNames = new Map(markets.map((m) => [m.id, m.name]));
   const language = actor.language;
-  const categoryNames = new Map(categories.map((c) => [c.id, c.name[language] ?? c.name.en]));
-  const items: TRecommendation[] = chosen.map((entry) => {
+  const marketNames = namesOf(markets, (m) => m.name);
+  const categoryNames = namesOf(categories, (c) => c.name[language] ?? c.name.en, language);
+  const items = chosen.map((entry) => {
     const params = { ...entry.explanation.params };
     if (typeof params.market === "string") {
       params.market = marketNames.get(params.market) ?? params.market;
@@ -258,13 +353,7 @@ export async function recommendGroups(
       params.item = names[0];
     }
     const explanation: Explanation = { ...entry.explanation, params };
-    return {
-      group: presentGroup(entry.group, {
-        actor,
-        mine: null,
-        manages: false,
-        zwgPerUsdMicros: rate,
-      }),
+    const rest: Omit<TRecommendation, "group"> = ZRecommendationRest.parse({
       score: entry.score,
       contributions: entry.contributions,
       explanation: {
@@ -273,7 +362,8 @@ export async function recommendGroups(
         params,
         text: renderExplanation(explanation, language),
       },
-    };
+    });
+    return `{"group":${groupJson(entry.group, actor, rate)},${JSON.stringify(rest).slice(1)}`;
   });
   // Stamped now, not when the batch is written: a join right after must come after its exposure.
   const shownAt = new Date();
@@ -292,12 +382,33 @@ export async function recommendGroups(
     })),
     log,
   );
-  return {
-    items,
+  const tail = JSON.stringify({
     modelVersion: loaded?.version ?? null,
     coldStart,
     variant: assignment?.variant.key ?? null,
-  };
+  });
+  return `{"items":[${items.join(",")}],${tail.slice(1)}`;
+}
+
+/** Names by id of a shared list, made once per list (and language) rather than per request. */
+const nameMaps = new WeakMap<object, Map<string, Map<string, string>>>();
+
+function namesOf<T extends { id: string }>(
+  list: T[],
+  name: (entry: T) => string,
+  variant = "",
+): Map<string, string> {
+  let byVariant = nameMaps.get(list);
+  if (!byVariant) {
+    byVariant = new Map();
+    nameMaps.set(list, byVariant);
+  }
+  let names = byVariant.get(variant);
+  if (!names) {
+    names = new Map(list.map((entry) => [entry.id, name(entry)]));
+    byVariant.set(variant, names);
+  }
+  return names;
 }
 
 /** A product's name as the model knows it: the first line of its text. */

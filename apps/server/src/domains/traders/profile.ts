@@ -1,5 +1,5 @@
 import type { TTraderProfile } from "@cs/contracts";
-import { type DbOrTx, traderProfiles } from "@cs/db";
+import { type DbOrTx, traderProfiles, uuidArray } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -28,6 +28,21 @@ function presentProfile(row: ProfileRow): TTraderProfile {
 export async function getProfile(db: DbOrTx, actor: Actor): Promise<TTraderProfile | null> {
   const [row] = await db.select().from(traderProfiles).where(eq(traderProfiles.userId, actor.id));
   return row ? presentProfile(row) : null;
+}
+
+/** The preferences of several traders in one statement, by trader (absent before onboarding). */
+export async function getProfiles(
+  db: DbOrTx,
+  traderIds: readonly string[],
+): Promise<Map<string, TTraderProfile>> {
+  if (traderIds.length === 0) {
+    return new Map();
+  }
+  const rows = await db
+    .select()
+    .from(traderProfiles)
+    .where(sql`${traderProfiles.userId} = any(${uuidArray([...new Set(traderIds)])})`);
+  return new Map(rows.map((row) => [row.userId, presentProfile(row)]));
 }
 
 /** Creates or replaces the preferences after checking the market and categories exist. */
