@@ -19,7 +19,8 @@
 //    capture per payment;
 //  - recommendations (issue 6): GET /api/v1/recommendations for 10,000 traders with histories
 //    and 2,000 open groups, a model trained through the admin API, 100 connections
-//    (p99 <= 30 ms);
+//    (p99 <= 30 ms), then /health and /api/v1/auth/me at the same concurrency as the machine's
+//    floor (BENCH_RECO_FLOOR=0 leaves them out);
 //  - recommender (issue 6, scripts/bench/recommender.mjs in its own process): fit on
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
@@ -510,6 +511,10 @@ function summary(r) {
     const c = r.recommendations;
     lines.push(
       `recommendations API: ${c.reqPerSec} req/s at ${c.connections} connections (${c.data.traders} traders, ${c.data.openGroups} open groups), p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms (p99 <= 30 ms): ${verdict(c.latencyMs.p99 <= 30)}${busy(c)}`,
+      ...Object.entries(c.floor ?? {}).map(
+        ([name, f]) =>
+          `  floor at the same concurrency, ${name} (${f.path}): ${f.reqPerSec} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms`,
+      ),
     );
   }
   if (r.recommender) {
