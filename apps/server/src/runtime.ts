@@ -4,12 +4,12 @@ import { createChannelDrivers } from "./domains/channels/registry.ts";
 import { postSystemMessage } from "./domains/chat/system-messages.ts";
 import { createOrderForGroup } from "./domains/fulfilment/orders.ts";
 import { presentProgress } from "./domains/groups/presenter.ts";
-import { findGroup } from "./domains/groups/repo.ts";
+import { findGroup, findGroups } from "./domains/groups/repo.ts";
 import { deliverNotification, deliverNotifications } from "./domains/notifications/deliver.ts";
 import { notifyRecipients, notifyRecipientsAll } from "./domains/notifications/service.ts";
 import { createPaymentProviders } from "./domains/payments/providers/registry.ts";
 import { deliverSandboxWebhook } from "./domains/payments/providers/sandbox.ts";
-import { userUpdate } from "./domains/payments/user-updates.ts";
+import { userUpdate, userUpdates } from "./domains/payments/user-updates.ts";
 import {
   pushCredential,
   pushCredentials,
@@ -126,6 +126,31 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
           ctx,
           events.map((e) => ({ deliveryId: e.payload.deliveryId, attempt: e.event.attempts })),
         ),
+      "realtime.group": async (events) => {
+        // One read for every group of the batch (identical pushes were already made one).
+        for (const group of await findGroups(
+          ctx.db,
+          events.map((e) => e.payload.groupId),
+        )) {
+          if (group.status !== "draft") {
+            ctx.realtime?.toGroup(group.id, "group:progress", presentProgress(group));
+          }
+        }
+        return events.map(() => ({ ok: true as const }));
+      },
+      "realtime.user": async (events) => {
+        const updates = await userUpdates(
+          ctx.db,
+          events.map((e) => e.payload),
+        );
+        events.forEach((e, i) => {
+          const update = updates[i];
+          if (update) {
+            ctx.realtime?.toUser(e.payload.userId, "user:update", update);
+          }
+        });
+        return events.map(() => ({ ok: true as const }));
+      },
       "realtime.pickup": async (events) => {
         await pushCredentials(
           ctx,

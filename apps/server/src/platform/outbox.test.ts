@@ -57,8 +57,13 @@ describe("outbox", () => {
   it("pushes a state once for identical pushes in one batch, and sends every message", async () => {
     const pushed: string[] = [];
     const { delivered, handlers } = recordingHandlers();
-    handlers["realtime.group"] = async ({ groupId }) => {
-      pushed.push(groupId);
+    // Progress pushes are handled a batch at a time: the handler hears each distinct push once.
+    handlers.batches = {
+      ...handlers.batches,
+      "realtime.group": async (events) => {
+        pushed.push(...events.map((e) => e.payload.groupId));
+        return events.map(() => ({ ok: true as const }));
+      },
     };
     const before = await t.ctx.db.select({ id: outboxEvents.id }).from(outboxEvents);
     for (const groupId of ["g1", "g1", "g2", "g1"]) {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrader } from "../../test/factories.ts";
 import { buildGroup, joinAndPay } from "../../test/groups.ts";
 import { createTestApp, type TestApp } from "../../test/harness.ts";
+import { newId } from "./ids.ts";
+import { enqueueMixed } from "./outbox.ts";
 
 let t: TestApp;
 const sockets: Socket[] = [];
@@ -85,6 +87,58 @@ describe("real time", () => {
     await joinAndPay(t, trader.authorization, group.id, 1);
     expect(await update).toMatchObject({ kind: "payment", status: "succeeded", groupId: group.id });
     expect(strangerHeard).toBe(false);
+  });
+
+  it("pushes every update of a batch claimed together to its own trader, and each group once", async () => {
+    const group = await buildGroup(t);
+    const [a, b] = [await buildTrader(t), await buildTrader(t)];
+    const joinedA = await joinAndPay(t, a.authorization, group.id, 2);
+    const joinedB = await joinAndPay(t, b.authorization, group.id, 3);
+    const [socketA, socketB, watcher] = [connect(a.token), connect(b.token), connect()];
+    await Promise.all(
+      [socketA, socketB].map((s) => new Promise((r) => s.once("connect", () => r(null)))),
+    );
+    await watcher.emitWithAck("group:watch", group.id);
+    const heard = new Map<Socket, Array<{ kind: string; id: string; status: string }>>([
+      [socketA, []],
+      [socketB, []],
+    ]);
+    for (const [socket, list] of heard) {
+      socket.on("user:update", (u) => list.push(u));
+    }
+    const progress: TGroupProgress[] = [];
+    watcher.on("group:progress", (p: TGroupProgress) => progress.push(p));
+    // One claim: several topics' events, two traders, an id that names nothing, a group twice.
+    await enqueueMixed(t.ctx.db, [
+      {
+        topic: "realtime.user",
+        payload: { userId: a.id, kind: "payment", id: joinedA.payment.paymentId },
+      },
+      {
+        topic: "realtime.user",
+        payload: { userId: b.id, kind: "participation", id: joinedB.participation.id },
+      },
+      { topic: "realtime.user", payload: { userId: a.id, kind: "refund", id: newId() } },
+      { topic: "realtime.group", payload: { groupId: group.id } },
+      { topic: "realtime.group", payload: { groupId: group.id } },
+    ]);
+    await t.drainOutbox();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.get(socketA)).toEqual([
+      expect.objectContaining({
+        kind: "payment",
+        id: joinedA.payment.paymentId,
+        status: "succeeded",
+      }),
+    ]);
+    expect(heard.get(socketB)).toEqual([
+      expect.objectContaining({
+        kind: "participation",
+        id: joinedB.participation.id,
+        status: "paid",
+      }),
+    ]);
+    expect(progress).toEqual([expect.objectContaining({ groupId: group.id, paidQty: 5 })]);
   });
 
   it("refuses a forged token and unknown groups", async () => {

@@ -11,6 +11,17 @@ export async function findGroup(db: DbOrTx, id: string): Promise<GroupRow | unde
   return row;
 }
 
+/** Several groups by id, in one statement (one `uuid[]` parameter); absent ids are left out. */
+export async function findGroups(db: DbOrTx, ids: readonly string[]): Promise<GroupRow[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  return db
+    .select(groupColumns)
+    .from(groups)
+    .where(sql`${groups.id} = any(${uuidArray([...new Set(ids)])})`);
+}
+
 /** Locks the group row for the rest of the transaction. */
 export async function lockGroup(db: DbOrTx, id: string): Promise<GroupRow | undefined> {
   const [row] = await db.select(groupColumns).from(groups).where(eq(groups.id, id)).for("update");

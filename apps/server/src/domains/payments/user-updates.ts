@@ -1,5 +1,5 @@
-import { type DbOrTx, participations, payments, refunds } from "@cs/db";
-import { eq } from "drizzle-orm";
+import { type DbOrTx, participations, payments, refunds, uuidArray } from "@cs/db";
+import { sql } from "drizzle-orm";
 
 export interface UserUpdate {
   kind: "payment" | "refund" | "participation";
@@ -14,26 +14,63 @@ export async function userUpdate(
   db: DbOrTx,
   event: { kind: UserUpdate["kind"]; id: string },
 ): Promise<UserUpdate | null> {
-  if (event.kind === "payment") {
-    const [row] = await db.select().from(payments).where(eq(payments.id, event.id));
-    return row
-      ? {
-          kind: "payment",
-          id: row.id,
-          status: row.status,
-          groupId: row.groupId,
-          amount: row.amount,
-        }
-      : null;
+  const [update] = await userUpdates(db, [event]);
+  return update ?? null;
+}
+
+/**
+ * `userUpdate` for a batch of events: one read per kind, whatever the number of events. Answers
+ * in the events' order (null where the row is gone).
+ */
+export async function userUpdates(
+  db: DbOrTx,
+  events: ReadonlyArray<{ kind: UserUpdate["kind"]; id: string }>,
+): Promise<Array<UserUpdate | null>> {
+  const idsOf = (kind: UserUpdate["kind"]) => [
+    ...new Set(events.filter((e) => e.kind === kind).map((e) => e.id)),
+  ];
+  const [paid, refunded, shares] = await Promise.all([
+    readSome(idsOf("payment"), (ids) =>
+      db
+        .select({
+          id: payments.id,
+          status: payments.status,
+          groupId: payments.groupId,
+          amount: payments.amount,
+        })
+        .from(payments)
+        .where(sql`${payments.id} = any(${uuidArray(ids)})`),
+    ),
+    readSome(idsOf("refund"), (ids) =>
+      db
+        .select({ id: refunds.id, status: refunds.status, amount: refunds.amount })
+        .from(refunds)
+        .where(sql`${refunds.id} = any(${uuidArray(ids)})`),
+    ),
+    readSome(idsOf("participation"), (ids) =>
+      db
+        .select({
+          id: participations.id,
+          status: participations.status,
+          groupId: participations.groupId,
+        })
+        .from(participations)
+        .where(sql`${participations.id} = any(${uuidArray(ids)})`),
+    ),
+  ]);
+  const found = new Map<string, UserUpdate>();
+  for (const row of paid) {
+    found.set(`payment:${row.id}`, { kind: "payment", ...row });
   }
-  if (event.kind === "refund") {
-    const [row] = await db.select().from(refunds).where(eq(refunds.id, event.id));
-    return row
-      ? { kind: "refund", id: row.id, status: row.status, groupId: null, amount: row.amount }
-      : null;
+  for (const row of refunded) {
+    found.set(`refund:${row.id}`, { kind: "refund", ...row, groupId: null });
   }
-  const [row] = await db.select().from(participations).where(eq(participations.id, event.id));
-  return row
-    ? { kind: "participation", id: row.id, status: row.status, groupId: row.groupId, amount: null }
-    : null;
+  for (const row of shares) {
+    found.set(`participation:${row.id}`, { kind: "participation", ...row, amount: null });
+  }
+  return events.map((e) => found.get(`${e.kind}:${e.id}`) ?? null);
+}
+
+async function readSome<T>(ids: string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  return ids.length === 0 ? [] : read(ids);
 }
