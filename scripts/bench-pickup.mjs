@@ -10,6 +10,7 @@
 // one handover per credential, no credential past its quantity, the orders' counts in step.
 //
 // Runs as `node --import tsx scripts/bench-pickup.mjs` (it imports the server's code derivation).
+// BENCH_ROLES=split runs the API and the worker as two processes (see startDeployment).
 // BENCH_PG_URL says where the bench database is created; BENCH_OUT writes the JSON result.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -22,6 +23,8 @@ import { benchServerEnv, SECRETS } from "./bench/env.mjs";
 import {
   benchPool,
   cleanup,
+  cpuBetween,
+  cpuSnapshot,
   createBenchDatabase,
   dropStaleDatabases,
   freePort,
@@ -29,6 +32,7 @@ import {
   log,
   machineFacts,
   onCleanup,
+  startDeployment,
   startServer,
   summarize,
   waitForOutbox,
@@ -208,21 +212,29 @@ async function main() {
 
   const profileDir =
     process.env.BENCH_PROFILE === "1" ? mkdtempSync(path.join(tmpdir(), "cs-prof-")) : null;
-  const server = await startServer(
+  const deployment = await startDeployment(
     "pickup",
     { ...env, SEED_ON_EMPTY: "false" },
     { nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] },
   );
-  const result = { settings, machine: await machineFacts(database.url) };
+  const { server } = deployment;
+  const result = {
+    settings: { ...settings, roles: deployment.roles },
+    machine: await machineFacts(database.url),
+  };
   try {
     const main = codes.slice(0, settings.codes);
+    const before = cpuSnapshot(server.pid);
     const run = await runAgents(server, tokens, main);
+    const cpu = cpuBetween(before, cpuSnapshot(server.pid));
     result.redeem = {
       redemptions: run.statuses[200] ?? 0,
       statuses: run.statuses,
       perSecond: Math.round((run.statuses[200] ?? 0) / run.seconds),
       latencyMs: summarize(run.latencies),
       seconds: Number(run.seconds.toFixed(1)),
+      // In % of one core; with BENCH_ROLES=split the worker is among the other processes.
+      cpu,
     };
     log(`redeem: ${JSON.stringify(result.redeem)}`);
     // The same code from two agents at the same moment, for every remaining code.
@@ -253,8 +265,11 @@ async function main() {
       meetsTarget: result.redeem.perSecond >= 1000 && (result.redeem.latencyMs.p99 ?? 999) <= 50,
     };
   } finally {
-    result.serverWarnings = server.warningSummary();
-    await server.stop();
+    result.serverWarnings = Object.assign(
+      {},
+      ...deployment.processes.map((p) => p.warningSummary()),
+    );
+    await deployment.stop();
     await pool.close();
     if (profileDir) {
       result.profile = summarizeProfileDir(profileDir);

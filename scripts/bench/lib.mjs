@@ -178,7 +178,9 @@ export async function startServer(
       throw new Error(`${name} was not ready in ${readyTimeoutMs / 1000} s:\n${server.tail()}`);
     }
     try {
-      const isReady = ready ? await ready() : (await fetch(`${server.url}/ready`)).status === 200;
+      const isReady = ready
+        ? await ready(server)
+        : (await fetch(`${server.url}/ready`)).status === 200;
       if (isReady) {
         server.startSeconds = (performance.now() - started) / 1000;
         return server;
@@ -188,6 +190,41 @@ export async function startServer(
     }
     await sleep(50);
   }
+}
+
+/**
+ * The server as deployed: one process with both roles (ROLE=all, the default), or with
+ * BENCH_ROLES=split the production layout the README describes, an API process (ROLE=api) and a
+ * worker process (ROLE=worker) that push real-time updates to it through Redis
+ * (BENCH_REDIS_URL, default the local one, under a prefix of this run's own). `server` is the
+ * process that answers HTTP; `processes` every process started, for CPU figures.
+ */
+export async function startDeployment(name, env, options = {}) {
+  if (process.env.BENCH_ROLES !== "split") {
+    const server = await startServer(name, env, options);
+    return { server, processes: [server], roles: "all", stop: () => server.stop() };
+  }
+  const split = {
+    ...env,
+    REDIS_URL: process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
+    REDIS_PREFIX: `bench${process.pid}:`,
+  };
+  const server = await startServer(name, { ...split, ROLE: "api" }, options);
+  const worker = await startServer(
+    `${name}-worker`,
+    { ...split, ROLE: "worker", LOG_LEVEL: "info" },
+    // A worker answers no HTTP: it is ready once it says it started.
+    { ...options, ready: async (self) => self.tail(200).includes("ConnectSphere started") },
+  );
+  return {
+    server,
+    processes: [server, worker],
+    roles: "split",
+    async stop() {
+      await worker.stop();
+      await server.stop();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
