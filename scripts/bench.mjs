@@ -25,6 +25,8 @@
 //    online-retail-dev (<= 3 s), top 10 from a loaded 10,000 × 5,000 model (p99 <= 2 ms), its
 //    memory (<= 200 MB).
 //
+// BENCH_ROLES=split runs each benchmark's server as the README's production layout: an API
+// process and a worker process joined by Redis (see startDeployment in bench/lib.mjs).
 // BENCH_ONLY picks some: e.g. BENCH_ONLY=search,joins (joins = hot,capped,spread). Other knobs are
 // read below (BENCH_*): sizes, durations, the time limits of the hot (400 s) and spread (60 s)
 // runs, how long to wait for a quiet machine before each benchmark, BENCH_PG_URL (where the bench
@@ -52,6 +54,7 @@ import {
   machineBusy,
   machineFacts,
   onCleanup,
+  startDeployment,
   startServer,
   waitForOutbox,
   waitForQuiet,
@@ -292,16 +295,21 @@ async function groupBuying(result) {
   const withServer = async (name, run) => {
     const quiet = await waitForQuiet(settings.quietWaitSeconds);
     const profileDir = settings.profile ? tempDir() : null;
-    const server = await startServer(name, await serverEnv(), {
+    const deployment = await startDeployment(name, await serverEnv(), {
       nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     });
+    const { server } = deployment;
     try {
       const out = await run(server);
+      out.roles = deployment.roles;
       out.machineBeforeRun = quiet;
-      out.serverWarnings = server.warningSummary();
+      out.serverWarnings = Object.assign(
+        {},
+        ...deployment.processes.map((p) => p.warningSummary()),
+      );
       return out;
     } finally {
-      await server.stop();
+      await deployment.stop();
       if (profileDir) {
         const summary = summarizeProfileDir(profileDir);
         if (summary) {

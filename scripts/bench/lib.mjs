@@ -192,6 +192,9 @@ export async function startServer(
   }
 }
 
+/** The worker process beside an API process (BENCH_ROLES=split), for CPU figures. */
+const workerOf = new Map();
+
 /**
  * The server as deployed: one process with both roles (ROLE=all, the default), or with
  * BENCH_ROLES=split the production layout the README describes, an API process (ROLE=api) and a
@@ -216,6 +219,7 @@ export async function startDeployment(name, env, options = {}) {
     // A worker answers no HTTP: it is ready once it says it started.
     { ...options, ready: async (self) => self.tail(200).includes("ConnectSphere started") },
   );
+  workerOf.set(server.pid, worker.pid);
   return {
     server,
     processes: [server, worker],
@@ -392,10 +396,13 @@ function commandOf(pid) {
 }
 
 export function cpuSnapshot(serverPid) {
+  const workerPid = workerOf.get(serverPid);
   return {
     at: performance.now(),
     serverPid,
+    workerPid,
     server: serverPid ? (procTimes(serverPid)?.own ?? 0) : 0,
+    worker: workerPid ? (procTimes(workerPid)?.own ?? 0) : null,
     postgres: postgresJiffies(),
     client: process.cpuUsage(),
     machine: machineJiffies(),
@@ -412,6 +419,7 @@ export function cpuBetween(a, b) {
   const machineTotal = Math.max(1, b.machine.total - a.machine.total);
   const share = (jiffies) => Number(((jiffies / machineTotal) * cores * 100).toFixed(0));
   const server = pct(b.server - a.server);
+  const worker = a.worker === null || b.worker === null ? null : pct(b.worker - a.worker);
   const postgres = pct(b.postgres - a.postgres);
   const client = Number(((clientMicros / 1e6 / seconds) * 100).toFixed(0));
   const machine = share(b.machine.busy - a.machine.busy);
@@ -426,6 +434,7 @@ export function cpuBetween(a, b) {
     if (
       before === undefined ||
       Number(pid) === a.serverPid ||
+      Number(pid) === a.workerPid ||
       Number(pid) === process.pid ||
       readComm(pid).startsWith("postgres") ||
       jiffies === before
@@ -447,7 +456,11 @@ export function cpuBetween(a, b) {
     machinePct: machine,
     interruptsPct: interrupts,
     stealPct: steal,
-    otherPct: Math.max(0, machine - server - postgres - client - interrupts - steal),
+    ...(worker === null ? {} : { workerPct: worker }),
+    otherPct: Math.max(
+      0,
+      machine - server - (worker ?? 0) - postgres - client - interrupts - steal,
+    ),
     busiestOtherProcesses: others.slice(0, 5).map(([used, name]) => `${used}% ${name}`),
     of: `${cores * 100}%`,
   };
