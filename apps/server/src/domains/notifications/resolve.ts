@@ -12,8 +12,9 @@ import {
   supplierMembers,
   supplierOrders,
   users,
+  uuidArray,
 } from "@cs/db";
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import type { OutboxTopics } from "../../platform/outbox.ts";
 import { formatMoney } from "../fulfilment/invoices.ts";
@@ -31,9 +32,122 @@ const harareDay = new Intl.DateTimeFormat("en-GB", {
 const hoursUntil = (at: Date) =>
   String(Math.max(1, Math.ceil((at.getTime() - Date.now()) / 3_600_000)));
 
-async function groupOf(db: DbOrTx, id: string) {
-  const [group] = await db.select().from(groups).where(eq(groups.id, id));
-  return group;
+type GroupRow = typeof groups.$inferSelect;
+type ShareRow = typeof participations.$inferSelect;
+type PaymentRow = typeof payments.$inferSelect;
+type CollectedRow = {
+  credential: typeof pickupCredentials.$inferSelect;
+  code: string;
+  point: string;
+};
+
+/**
+ * How `resolveAnnouncement` reads the rows the busiest kinds of event name (a share, a payment,
+ * a collected credential, a group): one statement each, or from what a batch read at once.
+ */
+export interface SubjectReads {
+  share(id: string): Promise<ShareRow | undefined>;
+  payment(id: string): Promise<PaymentRow | undefined>;
+  collected(id: string): Promise<CollectedRow | undefined>;
+  group(id: string): Promise<GroupRow | undefined>;
+}
+
+const collectedColumns = {
+  credential: pickupCredentials,
+  code: groups.code,
+  point: pickupPoints.name,
+};
+
+function readCollected(db: DbOrTx, ids: readonly string[]) {
+  return db
+    .select(collectedColumns)
+    .from(pickupCredentials)
+    .innerJoin(groups, eq(groups.id, pickupCredentials.groupId))
+    .innerJoin(pickupPoints, eq(pickupPoints.id, pickupCredentials.pickupPointId))
+    .where(sql`${pickupCredentials.id} = any(${uuidArray(ids)})`);
+}
+
+/** One statement per row asked for. */
+export function directReads(db: DbOrTx): SubjectReads {
+  const one = async <T>(rows: Promise<T[]>) => (await rows)[0];
+  return {
+    share: (id) => one(db.select().from(participations).where(eq(participations.id, id))),
+    payment: (id) => one(db.select().from(payments).where(eq(payments.id, id))),
+    collected: (id) => one(readCollected(db, [id])),
+    group: (id) => one(db.select().from(groups).where(eq(groups.id, id))),
+  };
+}
+
+/** Subjects that name a group directly (their subject id is the group's). */
+const GROUP_SUBJECTS = new Set([
+  "tier_dropped",
+  "deadline_near",
+  "group_funded",
+  "group_expired",
+  "group_refunded",
+]);
+
+/**
+ * Reads for a batch of events: the shares, payments and collected credentials they name, then
+ * every group those and the group events name, one statement each (ids as one `uuid[]`). A row
+ * not read here (another kind's) is read on its own when asked for.
+ */
+export async function batchReads(db: DbOrTx, payloads: readonly Payload[]): Promise<SubjectReads> {
+  const idsOf = (kinds: string[]) => [
+    ...new Set(payloads.filter((p) => kinds.includes(p.kind)).map((p) => p.subjectId)),
+  ];
+  const some = <T>(ids: string[], read: (ids: string[]) => Promise<T[]>) =>
+    ids.length === 0 ? Promise.resolve([] as T[]) : read(ids);
+  const [shares, paid, collected] = await Promise.all([
+    some(idsOf(["joined"]), (ids) =>
+      db
+        .select()
+        .from(participations)
+        .where(sql`${participations.id} = any(${uuidArray(ids)})`),
+    ),
+    some(idsOf(["payment_confirmed", "payment_failed"]), (ids) =>
+      db
+        .select()
+        .from(payments)
+        .where(sql`${payments.id} = any(${uuidArray(ids)})`),
+    ),
+    some(idsOf(["collected"]), (ids) => readCollected(db, ids)),
+  ]);
+  const groupIds = [
+    ...new Set([
+      ...shares.map((r) => r.groupId),
+      ...paid.map((r) => r.groupId),
+      ...payloads.filter((p) => GROUP_SUBJECTS.has(p.kind)).map((p) => p.subjectId),
+    ]),
+  ];
+  const groupRows = await some(groupIds, (ids) =>
+    db
+      .select()
+      .from(groups)
+      .where(sql`${groups.id} = any(${uuidArray(ids)})`),
+  );
+  const direct = directReads(db);
+  const from = <T>(
+    rows: T[],
+    key: (row: T) => string,
+    ids: string[],
+    alone: (id: string) => Promise<T | undefined>,
+  ) => {
+    const byId = new Map(rows.map((row) => [key(row), row]));
+    const read = new Set(ids);
+    return async (id: string) => (read.has(id) ? byId.get(id) : alone(id));
+  };
+  return {
+    share: from(shares, (r) => r.id, idsOf(["joined"]), direct.share),
+    payment: from(
+      paid,
+      (r) => r.id,
+      idsOf(["payment_confirmed", "payment_failed"]),
+      direct.payment,
+    ),
+    collected: from(collected, (r) => r.credential.id, idsOf(["collected"]), direct.collected),
+    group: from(groupRows, (r) => r.id, groupIds, direct.group),
+  };
 }
 
 /** Traders of a group in these statuses (or with money in it), each with their share. */
@@ -77,6 +191,7 @@ const to = (ids: string[], params: Params): Recipients => ids.map((userId) => ({
 export async function resolveAnnouncement(
   ctx: AppContext,
   payload: Payload,
+  reads: SubjectReads = directReads(ctx.db),
 ): Promise<Announcement | null> {
   const { db } = ctx;
   const { kind, subjectId } = payload;
@@ -91,11 +206,8 @@ export async function resolveAnnouncement(
   const groupLink = (id: string) => `/groups/${id}`;
   switch (kind as TNotificationKind) {
     case "joined": {
-      const [share] = await db
-        .select()
-        .from(participations)
-        .where(eq(participations.id, subjectId));
-      const group = share && (await groupOf(db, share.groupId));
+      const share = await reads.share(subjectId);
+      const group = share && (await reads.group(share.groupId));
       if (!share || !group) {
         return null;
       }
@@ -113,8 +225,8 @@ export async function resolveAnnouncement(
     }
     case "payment_confirmed":
     case "payment_failed": {
-      const [payment] = await db.select().from(payments).where(eq(payments.id, subjectId));
-      const group = payment && (await groupOf(db, payment.groupId));
+      const payment = await reads.payment(subjectId);
+      const group = payment && (await reads.group(payment.groupId));
       if (!payment || !group) {
         return null;
       }
@@ -128,7 +240,7 @@ export async function resolveAnnouncement(
     case "tier_dropped":
     case "deadline_near":
     case "group_funded": {
-      const group = await groupOf(db, subjectId);
+      const group = await reads.group(subjectId);
       if (!group) {
         return null;
       }
@@ -147,7 +259,7 @@ export async function resolveAnnouncement(
     }
     case "group_expired":
     case "group_refunded": {
-      const group = await groupOf(db, subjectId);
+      const group = await reads.group(subjectId);
       if (!group) {
         return null;
       }
@@ -161,7 +273,7 @@ export async function resolveAnnouncement(
       );
     }
     default:
-      return resolveLater(ctx, payload, base);
+      return resolveLater(ctx, payload, base, reads);
   }
 }
 
@@ -170,6 +282,7 @@ async function resolveLater(
   ctx: AppContext,
   payload: Payload,
   base: (link: string | null, recipients: Recipients) => Announcement,
+  reads: SubjectReads,
 ): Promise<Announcement | null> {
   const { db } = ctx;
   const { kind, subjectId } = payload;
@@ -182,7 +295,7 @@ async function resolveLater(
         .select()
         .from(supplierOrders)
         .where(eq(supplierOrders.id, subjectId));
-      const group = order && (await groupOf(db, order.groupId));
+      const group = order && (await reads.group(order.groupId));
       if (!order || !group) {
         return null;
       }
@@ -208,12 +321,7 @@ async function resolveLater(
       return base(`/groups/${group.id}`, to([...new Set(traders)], params));
     }
     case "collected": {
-      const [row] = await db
-        .select({ credential: pickupCredentials, code: groups.code, point: pickupPoints.name })
-        .from(pickupCredentials)
-        .innerJoin(groups, eq(groups.id, pickupCredentials.groupId))
-        .innerJoin(pickupPoints, eq(pickupPoints.id, pickupCredentials.pickupPointId))
-        .where(eq(pickupCredentials.id, subjectId));
+      const row = await reads.collected(subjectId);
       if (!row) {
         return null;
       }
@@ -227,7 +335,7 @@ async function resolveLater(
     case "dispute_opened":
     case "dispute_resolved": {
       const [dispute] = await db.select().from(disputes).where(eq(disputes.id, subjectId));
-      const group = dispute && (await groupOf(db, dispute.groupId));
+      const group = dispute && (await reads.group(dispute.groupId));
       if (!dispute || !group) {
         return null;
       }

@@ -1,7 +1,7 @@
 import type { AppContext } from "../../platform/context.ts";
 import type { OutboxTopics } from "../../platform/outbox.ts";
 import { type Announcement, announce, announceAll } from "./dispatch.ts";
-import { resolveAnnouncement } from "./resolve.ts";
+import { batchReads, directReads, resolveAnnouncement } from "./resolve.ts";
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
@@ -25,9 +25,11 @@ export async function notifyRecipientsAll(
   ctx: AppContext,
   payloads: readonly OutboxTopics["notify"][],
 ): Promise<Outcome[]> {
+  // The rows the events name, read for all of them at once (each alone if that read fails).
+  const reads = await batchReads(ctx.db, payloads).catch(() => directReads(ctx.db));
   const resolved = await Promise.all(
     payloads.map((payload) =>
-      resolveAnnouncement(ctx, payload).then(
+      resolveAnnouncement(ctx, payload, reads).then(
         (value) => ({ ok: true as const, value }),
         (error: unknown) => ({ ok: false as const, error }),
       ),
