@@ -26,7 +26,7 @@
 //    memory (<= 200 MB).
 //
 // After each benchmark its server's worker delivers what is left in the outbox (at most
-// BENCH_DRAIN_SECONDS, 180) before the next starts: they share the database, and a backlog left
+// BENCH_SETTLE_SECONDS, 180) before the next starts: they share the database, and a backlog left
 // behind was drained during, and counted against, the next benchmark (`outboxDrainedAfter`).
 // BENCH_ROLES=split runs each benchmark's server as the README's production layout: an API
 // process and a worker process joined by Redis (see startDeployment in bench/lib.mjs).
@@ -129,7 +129,7 @@ const settings = {
   recoOpenGroups: num("BENCH_RECO_OPEN_GROUPS", 2_000),
   recoConnections: num("BENCH_RECO_CONNECTIONS", 100),
   recoSeconds: num("BENCH_RECO_SECONDS", 20),
-  drainSeconds: num("BENCH_DRAIN_SECONDS", 180),
+  settleSeconds: num("BENCH_SETTLE_SECONDS", 180),
   profile: process.env.BENCH_PROFILE === "1",
   quietWaitSeconds: num("BENCH_QUIET_WAIT_SECONDS", 20),
 };
@@ -307,7 +307,7 @@ async function groupBuying(result) {
       const out = await run(server);
       // What the run left for the worker is delivered before the next benchmark starts (they
       // share the database: a backlog would be drained during, and counted against, the next).
-      out.outboxDrainedAfter = await waitForOutbox(pool, settings.drainSeconds);
+      out.outboxDrainedAfter = await waitForOutbox(pool, settings.settleSeconds);
       out.roles = deployment.roles;
       out.machineBeforeRun = quiet;
       out.serverWarnings = Object.assign(
