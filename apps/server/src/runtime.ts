@@ -19,7 +19,12 @@ import {
 import { createAccessTokens } from "./platform/auth/tokens.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
-import type { OutboxHandlers } from "./platform/outbox.ts";
+import type {
+  OutboxHandler,
+  OutboxHandlers,
+  OutboxTopic,
+  OutboxTopics,
+} from "./platform/outbox.ts";
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
 export function openConfiguredDatabase(
@@ -80,9 +85,34 @@ export function setListeningPort(ctx: AppContext, port: number): void {
   }
 }
 
+/**
+ * A batch handler's work, or, if it fails as a whole (one event naming a malformed id fails the
+ * batch's statement), each event through the topic's single handler, so that a bad event fails
+ * alone and the others are delivered.
+ */
+async function orEachAlone<T extends OutboxTopic>(
+  events: ReadonlyArray<{ payload: OutboxTopics[T]; event: { id: number; attempts: number } }>,
+  alone: OutboxHandler<T>,
+  batch: () => Promise<void>,
+): Promise<Array<{ ok: true } | { ok: false; error: unknown }>> {
+  try {
+    await batch();
+    return events.map(() => ({ ok: true as const }));
+  } catch {
+    return Promise.all(
+      events.map(({ payload, event }) =>
+        alone(payload, event).then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      ),
+    );
+  }
+}
+
 /** How the worker delivers each outbox topic. */
 export function outboxHandlers(ctx: AppContext): OutboxHandlers {
-  return {
+  const handlers: OutboxHandlers = {
     "sms.send": async (payload, event) => {
       await ctx.sms.send({
         to: payload.to,
@@ -126,31 +156,31 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
           ctx,
           events.map((e) => ({ deliveryId: e.payload.deliveryId, attempt: e.event.attempts })),
         ),
-      "realtime.group": async (events) => {
-        // One read for every group of the batch (identical pushes were already made one).
-        for (const group of await findGroups(
-          ctx.db,
-          events.map((e) => e.payload.groupId),
-        )) {
-          if (group.status !== "draft") {
-            ctx.realtime?.toGroup(group.id, "group:progress", presentProgress(group));
+      "realtime.group": (events) =>
+        orEachAlone(events, handlers["realtime.group"], async () => {
+          // One read for every group of the batch (identical pushes were already made one).
+          for (const group of await findGroups(
+            ctx.db,
+            events.map((e) => e.payload.groupId),
+          )) {
+            if (group.status !== "draft") {
+              ctx.realtime?.toGroup(group.id, "group:progress", presentProgress(group));
+            }
           }
-        }
-        return events.map(() => ({ ok: true as const }));
-      },
-      "realtime.user": async (events) => {
-        const updates = await userUpdates(
-          ctx.db,
-          events.map((e) => e.payload),
-        );
-        events.forEach((e, i) => {
-          const update = updates[i];
-          if (update) {
-            ctx.realtime?.toUser(e.payload.userId, "user:update", update);
-          }
-        });
-        return events.map(() => ({ ok: true as const }));
-      },
+        }),
+      "realtime.user": (events) =>
+        orEachAlone(events, handlers["realtime.user"], async () => {
+          const updates = await userUpdates(
+            ctx.db,
+            events.map((e) => e.payload),
+          );
+          events.forEach((e, i) => {
+            const update = updates[i];
+            if (update) {
+              ctx.realtime?.toUser(e.payload.userId, "user:update", update);
+            }
+          });
+        }),
       "realtime.pickup": async (events) => {
         await pushCredentials(
           ctx,
@@ -160,4 +190,5 @@ export function outboxHandlers(ctx: AppContext): OutboxHandlers {
       },
     },
   };
+  return handlers;
 }

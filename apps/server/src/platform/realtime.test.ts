@@ -1,4 +1,6 @@
 import type { TGroupProgress } from "@cs/contracts";
+import { outboxEvents } from "@cs/db";
+import { sql } from "drizzle-orm";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrader } from "../../test/factories.ts";
@@ -119,6 +121,8 @@ describe("real time", () => {
         payload: { userId: b.id, kind: "participation", id: joinedB.participation.id },
       },
       { topic: "realtime.user", payload: { userId: a.id, kind: "refund", id: newId() } },
+      // Not an id at all: it fails on its own, and the rest of the batch is still delivered.
+      { topic: "realtime.user", payload: { userId: a.id, kind: "participation", id: "not-an-id" } },
       { topic: "realtime.group", payload: { groupId: group.id } },
       { topic: "realtime.group", payload: { groupId: group.id } },
     ]);
@@ -139,6 +143,12 @@ describe("real time", () => {
       }),
     ]);
     expect(progress).toEqual([expect.objectContaining({ groupId: group.id, paidQty: 5 })]);
+    const [bad] = await t.ctx.db
+      .select()
+      .from(outboxEvents)
+      .where(sql`${outboxEvents.payload}->>'id' = 'not-an-id'`);
+    expect(bad?.deliveredAt).toBeNull();
+    expect(bad?.lastError).toMatch(/uuid/i);
   });
 
   it("refuses a forged token and unknown groups", async () => {

@@ -1,4 +1,9 @@
-import type { TRecommendationList, TRecommendationModels, TTrainingRun } from "@cs/contracts";
+import {
+  type TRecommendationList,
+  type TRecommendationModels,
+  type TTrainingRun,
+  ZRecommendationList,
+} from "@cs/contracts";
 import { groups, participations, recommendationEvents, traderProfiles } from "@cs/db";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,7 +38,9 @@ async function recommendations(user: BuiltUser, limit = 10): Promise<TRecommenda
     headers: user.authorization,
   });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<TRecommendationList>();
+  expect(response.headers["content-type"]).toMatch(/^application\/json/);
+  // The body is built as a string: it must still be exactly the contract.
+  return ZRecommendationList.strict().parse(response.json()) as TRecommendationList;
 }
 
 beforeAll(async () => {

@@ -93,17 +93,19 @@ function traderState(ctx: AppContext, traderId: string): Promise<TraderState> {
  * serialised once per moment of the shared open groups (and rate): the same few hundred groups
  * fill every trader's list. Its `serverTime` is when it was first presented in that moment.
  */
-const presentedJson = new WeakMap<GroupRow, { rate: number | null; json: string }>();
+const presentedJson = new WeakMap<GroupRow, { rate: number | null; open: boolean; json: string }>();
 
 function groupJson(group: GroupRow, actor: Actor, rate: number | null): string {
+  // Whether it can still be joined is as of now: a deadline passed within the moment shows.
+  const open = group.status === "open" && group.deadline.getTime() > Date.now();
   const hit = presentedJson.get(group);
-  if (hit && hit.rate === rate) {
+  if (hit && hit.rate === rate && hit.open === open) {
     return hit.json;
   }
   const json = JSON.stringify(
     ZGroup.parse(presentGroup(group, { actor, mine: null, manages: false, zwgPerUsdMicros: rate })),
   );
-  presentedJson.set(group, { rate, json });
+  presentedJson.set(group, { rate, open, json });
   return json;
 }
 
