@@ -97,6 +97,18 @@ export function uuidArray(ids: readonly string[]): SQL {
   return sql`${`{${ids.join(",")}}`}::uuid[]`;
 }
 
+/**
+ * The rows `read` finds for these ids, handed to it once each as one `uuid[]` (for
+ * `column = any(...)`); no statement at all when there are none.
+ */
+export async function readByIds<T>(
+  ids: Iterable<string>,
+  read: (anyOf: SQL) => Promise<T[]>,
+): Promise<T[]> {
+  const distinct = [...new Set(ids)];
+  return distinct.length === 0 ? [] : read(uuidArray(distinct));
+}
+
 /** Runs raw SQL and returns its rows (PGlite and node-postgres both answer `{ rows }`). */
 export async function queryRows<T extends Record<string, unknown>>(
   db: DbOrTx,

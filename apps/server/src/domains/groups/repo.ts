@@ -1,4 +1,4 @@
-import { type DbOrTx, exchangeRates, groups, participations, uuidArray } from "@cs/db";
+import { type DbOrTx, exchangeRates, groups, participations, readByIds, uuidArray } from "@cs/db";
 import { and, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { GroupRow, ParticipationRow } from "./presenter.ts";
 
@@ -12,14 +12,10 @@ export async function findGroup(db: DbOrTx, id: string): Promise<GroupRow | unde
 }
 
 /** Several groups by id, in one statement (one `uuid[]` parameter); absent ids are left out. */
-export async function findGroups(db: DbOrTx, ids: readonly string[]): Promise<GroupRow[]> {
-  if (ids.length === 0) {
-    return [];
-  }
-  return db
-    .select(groupColumns)
-    .from(groups)
-    .where(sql`${groups.id} = any(${uuidArray([...new Set(ids)])})`);
+export function findGroups(db: DbOrTx, ids: readonly string[]): Promise<GroupRow[]> {
+  return readByIds(ids, (anyOf) =>
+    db.select(groupColumns).from(groups).where(sql`${groups.id} = any(${anyOf})`),
+  );
 }
 
 /** Locks the group row for the rest of the transaction. */
@@ -64,18 +60,17 @@ export async function liveGroupIdsOfEach(
   traderIds: readonly string[],
 ): Promise<Map<string, Set<string>>> {
   const byTrader = new Map<string, Set<string>>(traderIds.map((id) => [id, new Set()]));
-  if (traderIds.length === 0) {
-    return byTrader;
-  }
-  const rows = await db
-    .select({ traderId: participations.traderId, groupId: participations.groupId })
-    .from(participations)
-    .where(
-      and(
-        sql`${participations.traderId} = any(${uuidArray([...byTrader.keys()])})`,
-        inArray(participations.status, [...LIVE_STATUSES]),
+  const rows = await readByIds(traderIds, (anyOf) =>
+    db
+      .select({ traderId: participations.traderId, groupId: participations.groupId })
+      .from(participations)
+      .where(
+        and(
+          sql`${participations.traderId} = any(${anyOf})`,
+          inArray(participations.status, [...LIVE_STATUSES]),
+        ),
       ),
-    );
+  );
   for (const row of rows) {
     byTrader.get(row.traderId)?.add(row.groupId);
   }

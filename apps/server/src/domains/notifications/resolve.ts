@@ -8,13 +8,14 @@ import {
   payouts,
   pickupCredentials,
   pickupPoints,
+  readByIds,
   reconciliationRuns,
   supplierMembers,
   supplierOrders,
   users,
   uuidArray,
 } from "@cs/db";
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { AppContext } from "../../platform/context.ts";
 import type { OutboxTopics } from "../../platform/outbox.ts";
 import { formatMoney } from "../fulfilment/invoices.ts";
@@ -58,13 +59,13 @@ const collectedColumns = {
   point: pickupPoints.name,
 };
 
-function readCollected(db: DbOrTx, ids: readonly string[]) {
+function readCollected(db: DbOrTx, anyOf: SQL) {
   return db
     .select(collectedColumns)
     .from(pickupCredentials)
     .innerJoin(groups, eq(groups.id, pickupCredentials.groupId))
     .innerJoin(pickupPoints, eq(pickupPoints.id, pickupCredentials.pickupPointId))
-    .where(sql`${pickupCredentials.id} = any(${uuidArray(ids)})`);
+    .where(sql`${pickupCredentials.id} = any(${anyOf})`);
 }
 
 /** One statement per row asked for. */
@@ -73,7 +74,7 @@ export function directReads(db: DbOrTx): SubjectReads {
   return {
     share: (id) => one(db.select().from(participations).where(eq(participations.id, id))),
     payment: (id) => one(db.select().from(payments).where(eq(payments.id, id))),
-    collected: (id) => one(readCollected(db, [id])),
+    collected: (id) => one(readCollected(db, uuidArray([id]))),
     group: (id) => one(db.select().from(groups).where(eq(groups.id, id))),
   };
 }
@@ -93,59 +94,43 @@ const GROUP_SUBJECTS = new Set([
  * not read here (another kind's) is read on its own when asked for.
  */
 export async function batchReads(db: DbOrTx, payloads: readonly Payload[]): Promise<SubjectReads> {
-  const idsOf = (kinds: string[]) => [
-    ...new Set(payloads.filter((p) => kinds.includes(p.kind)).map((p) => p.subjectId)),
-  ];
-  const some = <T>(ids: string[], read: (ids: string[]) => Promise<T[]>) =>
-    ids.length === 0 ? Promise.resolve([] as T[]) : read(ids);
+  const idsOf = (kinds: string[]) =>
+    new Set(payloads.filter((p) => kinds.includes(p.kind)).map((p) => p.subjectId));
+  const shareIds = idsOf(["joined"]);
+  const paymentIds = idsOf(["payment_confirmed", "payment_failed"]);
+  const collectedIds = idsOf(["collected"]);
   const [shares, paid, collected] = await Promise.all([
-    some(idsOf(["joined"]), (ids) =>
-      db
-        .select()
-        .from(participations)
-        .where(sql`${participations.id} = any(${uuidArray(ids)})`),
+    readByIds(shareIds, (anyOf) =>
+      db.select().from(participations).where(sql`${participations.id} = any(${anyOf})`),
     ),
-    some(idsOf(["payment_confirmed", "payment_failed"]), (ids) =>
-      db
-        .select()
-        .from(payments)
-        .where(sql`${payments.id} = any(${uuidArray(ids)})`),
+    readByIds(paymentIds, (anyOf) =>
+      db.select().from(payments).where(sql`${payments.id} = any(${anyOf})`),
     ),
-    some(idsOf(["collected"]), (ids) => readCollected(db, ids)),
+    readByIds(collectedIds, (anyOf) => readCollected(db, anyOf)),
   ]);
-  const groupIds = [
-    ...new Set([
-      ...shares.map((r) => r.groupId),
-      ...paid.map((r) => r.groupId),
-      ...payloads.filter((p) => GROUP_SUBJECTS.has(p.kind)).map((p) => p.subjectId),
-    ]),
-  ];
-  const groupRows = await some(groupIds, (ids) =>
-    db
-      .select()
-      .from(groups)
-      .where(sql`${groups.id} = any(${uuidArray(ids)})`),
+  const groupIds = new Set([
+    ...shares.map((r) => r.groupId),
+    ...paid.map((r) => r.groupId),
+    ...payloads.filter((p) => GROUP_SUBJECTS.has(p.kind)).map((p) => p.subjectId),
+  ]);
+  const groupRows = await readByIds(groupIds, (anyOf) =>
+    db.select().from(groups).where(sql`${groups.id} = any(${anyOf})`),
   );
   const direct = directReads(db);
+  // A row of the ids read ahead comes from the batch (absent: it is gone); any other is read alone.
   const from = <T>(
     rows: T[],
     key: (row: T) => string,
-    ids: string[],
+    read: Set<string>,
     alone: (id: string) => Promise<T | undefined>,
   ) => {
     const byId = new Map(rows.map((row) => [key(row), row]));
-    const read = new Set(ids);
     return async (id: string) => (read.has(id) ? byId.get(id) : alone(id));
   };
   return {
-    share: from(shares, (r) => r.id, idsOf(["joined"]), direct.share),
-    payment: from(
-      paid,
-      (r) => r.id,
-      idsOf(["payment_confirmed", "payment_failed"]),
-      direct.payment,
-    ),
-    collected: from(collected, (r) => r.credential.id, idsOf(["collected"]), direct.collected),
+    share: from(shares, (r) => r.id, shareIds, direct.share),
+    payment: from(paid, (r) => r.id, paymentIds, direct.payment),
+    collected: from(collected, (r) => r.credential.id, collectedIds, direct.collected),
     group: from(groupRows, (r) => r.id, groupIds, direct.group),
   };
 }

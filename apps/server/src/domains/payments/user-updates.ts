@@ -1,4 +1,4 @@
-import { type DbOrTx, participations, payments, refunds, uuidArray } from "@cs/db";
+import { type DbOrTx, participations, payments, readByIds, refunds } from "@cs/db";
 import { sql } from "drizzle-orm";
 
 export interface UserUpdate {
@@ -26,11 +26,10 @@ export async function userUpdates(
   db: DbOrTx,
   events: ReadonlyArray<{ kind: UserUpdate["kind"]; id: string }>,
 ): Promise<Array<UserUpdate | null>> {
-  const idsOf = (kind: UserUpdate["kind"]) => [
-    ...new Set(events.filter((e) => e.kind === kind).map((e) => e.id)),
-  ];
+  const idsOf = (kind: UserUpdate["kind"]) =>
+    events.filter((e) => e.kind === kind).map((e) => e.id);
   const [paid, refunded, shares] = await Promise.all([
-    readSome(idsOf("payment"), (ids) =>
+    readByIds(idsOf("payment"), (anyOf) =>
       db
         .select({
           id: payments.id,
@@ -39,15 +38,15 @@ export async function userUpdates(
           amount: payments.amount,
         })
         .from(payments)
-        .where(sql`${payments.id} = any(${uuidArray(ids)})`),
+        .where(sql`${payments.id} = any(${anyOf})`),
     ),
-    readSome(idsOf("refund"), (ids) =>
+    readByIds(idsOf("refund"), (anyOf) =>
       db
         .select({ id: refunds.id, status: refunds.status, amount: refunds.amount })
         .from(refunds)
-        .where(sql`${refunds.id} = any(${uuidArray(ids)})`),
+        .where(sql`${refunds.id} = any(${anyOf})`),
     ),
-    readSome(idsOf("participation"), (ids) =>
+    readByIds(idsOf("participation"), (anyOf) =>
       db
         .select({
           id: participations.id,
@@ -55,7 +54,7 @@ export async function userUpdates(
           groupId: participations.groupId,
         })
         .from(participations)
-        .where(sql`${participations.id} = any(${uuidArray(ids)})`),
+        .where(sql`${participations.id} = any(${anyOf})`),
     ),
   ]);
   const found = new Map<string, UserUpdate>();
@@ -69,8 +68,4 @@ export async function userUpdates(
     found.set(`participation:${row.id}`, { kind: "participation", ...row, amount: null });
   }
   return events.map((e) => found.get(`${e.kind}:${e.id}`) ?? null);
-}
-
-async function readSome<T>(ids: string[], read: (ids: string[]) => Promise<T[]>): Promise<T[]> {
-  return ids.length === 0 ? [] : read(ids);
 }

@@ -336,8 +336,8 @@ export async function recommendGroups(
     chosen = diversify(popularityOrder(byProduct, preferences?.market), limit);
   }
   const language = actor.language;
-  const marketNames = namesOf(markets, (m) => m.name);
-  const categoryNames = namesOf(categories, (c) => c.name[language] ?? c.name.en, language);
+  const marketNames = new Map(markets.map((m) => [m.id, m.name]));
+  const categoryNames = new Map(categories.map((c) => [c.id, c.name[language] ?? c.name.en]));
   const items = chosen.map((entry) => {
     const params = { ...entry.explanation.params };
     if (typeof params.market === "string") {
@@ -390,27 +390,6 @@ export async function recommendGroups(
     variant: assignment?.variant.key ?? null,
   });
   return `{"items":[${items.join(",")}],${tail.slice(1)}`;
-}
-
-/** Names by id of a shared list, made once per list (and language) rather than per request. */
-const nameMaps = new WeakMap<object, Map<string, Map<string, string>>>();
-
-function namesOf<T extends { id: string }>(
-  list: T[],
-  name: (entry: T) => string,
-  variant = "",
-): Map<string, string> {
-  let byVariant = nameMaps.get(list);
-  if (!byVariant) {
-    byVariant = new Map();
-    nameMaps.set(list, byVariant);
-  }
-  let names = byVariant.get(variant);
-  if (!names) {
-    names = new Map(list.map((entry) => [entry.id, name(entry)]));
-    byVariant.set(variant, names);
-  }
-  return names;
 }
 
 /** A product's name as the model knows it: the first line of its text. */

@@ -1,5 +1,5 @@
 import type { TTraderProfile } from "@cs/contracts";
-import { type DbOrTx, traderProfiles, uuidArray } from "@cs/db";
+import { type DbOrTx, readByIds, traderProfiles } from "@cs/db";
 import { eq, sql } from "drizzle-orm";
 import type { Actor } from "../../platform/auth/permissions.ts";
 import type { AppContext } from "../../platform/context.ts";
@@ -35,13 +35,9 @@ export async function getProfiles(
   db: DbOrTx,
   traderIds: readonly string[],
 ): Promise<Map<string, TTraderProfile>> {
-  if (traderIds.length === 0) {
-    return new Map();
-  }
-  const rows = await db
-    .select()
-    .from(traderProfiles)
-    .where(sql`${traderProfiles.userId} = any(${uuidArray([...new Set(traderIds)])})`);
+  const rows = await readByIds(traderIds, (anyOf) =>
+    db.select().from(traderProfiles).where(sql`${traderProfiles.userId} = any(${anyOf})`),
+  );
   return new Map(rows.map((row) => [row.userId, presentProfile(row)]));
 }
 
