@@ -16,11 +16,18 @@ export interface Batcher<I, O> {
 export function createBatcher<I, O>(options: {
   maxInFlight: number;
   maxBatch: number;
+  /**
+   * Items submitted in the same turn of the event loop go in one batch even when a slot is free:
+   * the batch starts once the current code has run (a microtask later, no timer). For callers
+   * that submit several items at once, such as a loop over `Promise.all`.
+   */
+  gatherSameTurn?: boolean;
   run(items: readonly I[]): Promise<Settled<O>[]>;
 }): Batcher<I, O> {
   type Waiting = { item: I; resolve(value: O): void; reject(error: unknown): void };
   const queue: Waiting[] = [];
   let inFlight = 0;
+  let pumpQueued = false;
 
   const pump = () => {
     while (inFlight < options.maxInFlight && queue.length > 0) {
@@ -58,7 +65,15 @@ export function createBatcher<I, O>(options: {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        pump();
+        if (!options.gatherSameTurn) {
+          pump();
+        } else if (!pumpQueued) {
+          pumpQueued = true;
+          queueMicrotask(() => {
+            pumpQueued = false;
+            pump();
+          });
+        }
       });
     },
   };

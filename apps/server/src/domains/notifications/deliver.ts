@@ -24,14 +24,20 @@ export async function deliverNotification(
 /** How many messages of a batch go to their drivers at once. */
 const SENDS_AT_ONCE = 8;
 
+type Outcome = { ok: true } | { ok: false; error: unknown };
+/** A message its driver took: recorded as sent with the others of its round. */
+type Sent = { id: string; driver: string; providerMessageId: string | null; attempt: number };
+
 /**
  * `deliverNotification` for a batch of the outbox: the messages read in one statement, then
- * sent a few at a time. Answers each (an error: retry it).
+ * sent a few at a time, each round's sent messages recorded in one statement as soon as the
+ * round is done (a delivery report that comes before that finds no message and is answered
+ * 404, so the provider sends it again). Answers each (an error: retry it).
  */
 export async function deliverNotifications(
   ctx: AppContext,
   items: ReadonlyArray<{ deliveryId: string; attempt: number }>,
-): Promise<Array<{ ok: true } | { ok: false; error: unknown }>> {
+): Promise<Outcome[]> {
   const rows = new Map(
     (
       await ctx.db
@@ -51,7 +57,7 @@ export async function deliverNotifications(
   }: {
     deliveryId: string;
     attempt: number;
-  }): Promise<{ ok: true } | { ok: false; error: unknown }> => {
+  }): Promise<Outcome | Sent> => {
     const delivery = rows.get(deliveryId);
     if (delivery?.status !== "queued" || delivery.channel === "in_app") {
       return { ok: true };
@@ -69,26 +75,12 @@ export async function deliverNotifications(
           params: delivery.params,
         },
       });
-      // Marked at once: the provider's delivery report names this message id, and it may come
-      // back within milliseconds.
-      await ctx.db
-        .update(notificationDeliveries)
-        .set({
-          status: "sent",
-          driver: driver.name,
-          providerMessageId: answer.providerMessageId ?? null,
-          attempts: attempt,
-          lastError: null,
-          sentAt: sql`now()`,
-          updatedAt: sql`now()`,
-        })
-        .where(
-          and(
-            eq(notificationDeliveries.id, deliveryId),
-            eq(notificationDeliveries.status, "queued"),
-          ),
-        );
-      return { ok: true };
+      return {
+        id: deliveryId,
+        driver: driver.name,
+        providerMessageId: answer.providerMessageId ?? null,
+        attempt,
+      };
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       const permanent = error instanceof PermanentSendError;
@@ -106,11 +98,31 @@ export async function deliverNotifications(
       return permanent ? { ok: true } : { ok: false, error };
     }
   };
-  const outcomes: Array<{ ok: true } | { ok: false; error: unknown }> = [];
+  const outcomes: Outcome[] = [];
   for (let i = 0; i < items.length; i += SENDS_AT_ONCE) {
-    outcomes.push(...(await Promise.all(items.slice(i, i + SENDS_AT_ONCE).map(sendOne))));
+    const round = await Promise.all(items.slice(i, i + SENDS_AT_ONCE).map(sendOne));
+    const sent = round.filter((r): r is Sent => "id" in r);
+    let recorded: Outcome = { ok: true };
+    if (sent.length > 0) {
+      recorded = await markSent(ctx.db, sent).then(
+        (): Outcome => ({ ok: true }),
+        (error: unknown): Outcome => ({ ok: false, error }),
+      );
+    }
+    outcomes.push(...round.map((r) => ("id" in r ? recorded : r)));
   }
   return outcomes;
+}
+
+/** Records messages their drivers took, in one statement; a message no longer queued stays. */
+async function markSent(db: DbOrTx, sent: readonly Sent[]): Promise<void> {
+  await db.execute(sql`
+    update notification_deliveries d
+    set status = 'sent', driver = v.driver, provider_message_id = v."providerMessageId",
+      attempts = v.attempt, last_error = null, sent_at = now(), updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb)
+      as v(id uuid, driver text, "providerMessageId" text, attempt integer)
+    where d.id = v.id and d.status = 'queued'`);
 }
 
 export type ReportedStatus = "sent" | "delivered" | "read" | "failed";

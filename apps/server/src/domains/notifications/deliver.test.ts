@@ -1,0 +1,114 @@
+import { localMessages, notificationDeliveries } from "@cs/db";
+import { and, eq, inArray, like } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTrader } from "../../../test/factories.ts";
+import { createTestApp, type TestApp } from "../../../test/harness.ts";
+import { newId } from "../../platform/ids.ts";
+import { type ChannelDriver, createLocalDriver } from "../channels/sms.ts";
+import { deliverNotifications } from "./deliver.ts";
+import { announce } from "./dispatch.ts";
+
+describe("sending messages together", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("stores messages handed to the local driver at once, each key once", async () => {
+    const driver = createLocalDriver(t.ctx.db, "sms");
+    const key = `together-${newId()}`;
+    const answers = await Promise.all([
+      driver.send({ to: "+263771000101", body: "first", idempotencyKey: `${key}:a` }),
+      driver.send({ to: "+263771000101", body: "first again", idempotencyKey: `${key}:a` }),
+      driver.send({ to: "+263771000102", body: "second", idempotencyKey: `${key}:b` }),
+    ]);
+    expect(answers.every((a) => a.providerMessageId?.startsWith("local-"))).toBe(true);
+    const stored = await t.ctx.db
+      .select({ key: localMessages.idempotencyKey, body: localMessages.body })
+      .from(localMessages)
+      .where(like(localMessages.idempotencyKey, `${key}:%`))
+      .orderBy(localMessages.idempotencyKey);
+    expect(stored).toEqual([
+      { key: `${key}:a`, body: "first" },
+      { key: `${key}:b`, body: "second" },
+    ]);
+  });
+
+  it("fails only the message it cannot store when others go with it", async () => {
+    const driver = createLocalDriver(t.ctx.db, "sms");
+    const key = `alone-${newId()}`;
+    const results = await Promise.allSettled([
+      driver.send({ to: "+263771000103", body: "fine", idempotencyKey: `${key}:a` }),
+      // PostgreSQL text cannot hold a NUL character.
+      driver.send({ to: "+263771000104", body: "bad \u0000 body", idempotencyKey: `${key}:b` }),
+      driver.send({ to: "+263771000105", body: "also fine", idempotencyKey: `${key}:c` }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const stored = await t.ctx.db
+      .select({ key: localMessages.idempotencyKey })
+      .from(localMessages)
+      .where(like(localMessages.idempotencyKey, `${key}:%`))
+      .orderBy(localMessages.idempotencyKey);
+    expect(stored.map((s) => s.key)).toEqual([`${key}:a`, `${key}:c`]);
+  });
+
+  it("records a batch's sent messages, and leaves the one its provider refused queued for a retry", async () => {
+    const traders = [await buildTrader(t), await buildTrader(t), await buildTrader(t)];
+    const failing = traders[1]?.phone;
+    const local = createLocalDriver(t.ctx.db, "sms");
+    const flaky: ChannelDriver = {
+      name: "flaky",
+      send: (message) =>
+        message.to === failing ? Promise.reject(new Error("provider down")) : local.send(message),
+    };
+    const eventKey = `batch-test:${newId()}`;
+    await announce(t.ctx, {
+      kind: "collected",
+      eventKey,
+      link: null,
+      recipients: traders.map((trader) => ({
+        userId: trader.id,
+        params: { group: "G-1", qty: "1", point: "Mbare Musika depot" },
+      })),
+    });
+    const queued = await t.ctx.db
+      .select({ id: notificationDeliveries.id, userId: notificationDeliveries.userId })
+      .from(notificationDeliveries)
+      .where(
+        and(
+          eq(notificationDeliveries.eventKey, eventKey),
+          eq(notificationDeliveries.channel, "sms"),
+        ),
+      );
+    expect(queued).toHaveLength(3);
+    const outcomes = await deliverNotifications(
+      { ...t.ctx, channels: { ...t.ctx.channels, sms: flaky } },
+      queued.map((q) => ({ deliveryId: q.id, attempt: 1 })),
+    );
+    const failingId = traders[1]?.id;
+    expect(outcomes.map((o) => o.ok)).toEqual(queued.map((q) => q.userId !== failingId));
+    const after = await t.ctx.db
+      .select()
+      .from(notificationDeliveries)
+      .where(
+        inArray(
+          notificationDeliveries.id,
+          queued.map((q) => q.id),
+        ),
+      );
+    for (const row of after) {
+      if (row.userId === failingId) {
+        expect([row.status, row.lastError, row.providerMessageId]).toEqual([
+          "queued",
+          "provider down",
+          null,
+        ]);
+      } else {
+        expect([row.status, row.driver, row.attempts]).toEqual(["sent", "flaky", 1]);
+        expect(row.providerMessageId).toMatch(/^local-/);
+        expect(row.sentAt).not.toBeNull();
+      }
+    }
+  });
+});
