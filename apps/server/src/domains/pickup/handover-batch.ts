@@ -220,9 +220,10 @@ function byCode(
 }
 
 /**
- * The transaction of a batch. Every credential and order it may touch is locked first, in id
- * order (credentials, then orders, as a single handover takes them), so batches never deadlock
- * each other and the one-by-one handovers after the set-wise ones take no new shared lock.
+ * The transaction of a batch. Every credential it may touch is locked first and every order
+ * before the first count moves, each in id order (credentials, then orders, as a single handover
+ * takes them), so batches never deadlock each other and the one-by-one handovers after the
+ * set-wise ones take no new shared lock.
  */
 async function handOver(
   tx: DbOrTx,
@@ -237,17 +238,6 @@ async function handOver(
     .where(inArray(pickupCredentials.id, credentialIds))
     .orderBy(pickupCredentials.id)
     .for("update");
-  await tx
-    .select({ id: supplierOrders.id })
-    .from(supplierOrders)
-    .where(
-      inArray(supplierOrders.groupId, [
-        ...new Set(admitted.map((a) => a.record.credential.groupId)),
-      ]),
-    )
-    .orderBy(supplierOrders.id)
-    .for("update");
-
   const due = await cashToTakeAtHandover(
     tx,
     admitted.map((a) => a.record.credential.participationId),
@@ -265,9 +255,23 @@ async function handOver(
     }
   }
   const applied = new Map<number, Applied>();
-  if (setwise.length > 0) {
-    await handOverSetwise(tx, ctx, setwise, occurredAt, applied);
-  }
+  const byGroup =
+    setwise.length > 0
+      ? await handOverSetwise(tx, setwise, occurredAt, applied)
+      : new Map<string, number>();
+  // The orders' rows are every handover's of their groups, so they are locked last, just before
+  // their counts move, and held only until the commit.
+  await tx
+    .select({ id: supplierOrders.id })
+    .from(supplierOrders)
+    .where(
+      inArray(supplierOrders.groupId, [
+        ...new Set(admitted.map((a) => a.record.credential.groupId)),
+      ]),
+    )
+    .orderBy(supplierOrders.id)
+    .for("update");
+  await countCollected(tx, ctx, byGroup);
   for (const item of oneByOne) {
     const credential = item.record.credential;
     // "All that remains" is what remains now, after the handovers before it in this batch.
@@ -304,14 +308,16 @@ type TakenRow = {
   updated_at: string | Date;
 };
 
-/** Hands over distinct credentials with no cash to take, one statement per table. */
+/**
+ * Hands over distinct credentials with no cash to take, one statement per table but the orders'.
+ * Returns the units handed over per group, for the orders' counts.
+ */
 async function handOverSetwise(
   tx: DbOrTx,
-  ctx: AppContext,
   items: readonly Admitted[],
   occurredAt: Date,
   applied: Map<number, Applied>,
-): Promise<void> {
+): Promise<Map<string, number>> {
   const ids = items.map((item) => item.record.credential.id);
   const taken = new Map(
     (
@@ -394,7 +400,7 @@ async function handOverSetwise(
     byGroup.set(credential.groupId, (byGroup.get(credential.groupId) ?? 0) + item.units);
   }
   if (handovers.length === 0) {
-    return;
+    return byGroup;
   }
   await tx.execute(sql`
     insert into pickup_handovers (id, credential_id, agent_id, quantity, source, occurred_at)
@@ -403,6 +409,18 @@ async function handOverSetwise(
       as v(id uuid, credential_id uuid, agent_id uuid, quantity integer, occurred_at timestamptz)`);
   await markSharesCollected(tx, collected);
   await enqueueMixed(tx, events);
+  return byGroup;
+}
+
+/** Moves the (locked) orders' collected counts; an order with nothing left to collect completes. */
+async function countCollected(
+  tx: DbOrTx,
+  ctx: AppContext,
+  byGroup: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (byGroup.size === 0) {
+    return;
+  }
   const groupIds = [...byGroup.keys()];
   const orders = await queryRows<{ id: string; collected_qty: number; collectable_qty: number }>(
     tx,
