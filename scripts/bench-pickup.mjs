@@ -6,8 +6,10 @@
 // depot get BENCH_PICKUP_CODES live credentials in all (written straight into PostgreSQL, with
 // the server's own code derivation), and 50 agents of that point redeem every code once by
 // `POST /api/v1/pickup/handovers`. A second phase sends BENCH_PICKUP_DOUBLES codes twice at the
-// same moment from two agents: exactly one of each pair must succeed. The database is then checked:
-// one handover per credential, no credential past its quantity, the orders' counts in step.
+// same moment from two agents: exactly one of each pair must succeed. Then the same agents ask
+// `/health` and `/api/v1/auth/me` for 8 s each (the machine's floor at this concurrency;
+// BENCH_PICKUP_FLOOR=0 skips it). The database is then checked: one handover per credential, no
+// credential past its quantity, the orders' counts in step.
 //
 // Runs as `node --import tsx scripts/bench-pickup.mjs` (it imports the server's code derivation).
 // BENCH_ROLES=split runs the API and the worker as two processes (see startDeployment).
@@ -140,20 +142,21 @@ async function prepare(pool, world, traderIds) {
   return { codes, agents, point };
 }
 
-/** POSTs one handover; resolves with the status and the milliseconds it took. */
-function redeem(agent, server, token, code) {
-  const body = JSON.stringify({ code });
+/** Sends one request; resolves with the status and the milliseconds it took. */
+function send(agent, server, token, method, route, payload) {
+  const body = payload === undefined ? undefined : JSON.stringify(payload);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const request = http.request(
-      `${server.url}/api/v1/pickup/handovers`,
+      `${server.url}${route}`,
       {
-        method: "POST",
+        method,
         agent,
         headers: {
           authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
+          ...(body === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
         },
       },
       (response) => {
@@ -166,6 +169,43 @@ function redeem(agent, server, token, code) {
     request.on("error", reject);
     request.end(body);
   });
+}
+
+/** POSTs one handover. */
+const redeem = (agent, server, token, code) =>
+  send(agent, server, token, "POST", "/api/v1/pickup/handovers", { code });
+
+/**
+ * The floor under any route on this machine at the agents' concurrency: every agent asks `route`
+ * again and again for `seconds` with the same client (after a second of warm-up). A p99 target
+ * below this one's is a target for the machine, not for the handover.
+ */
+async function floorOf(server, tokens, route, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: tokens.length });
+  const loop = async (until, latencies, statuses) => {
+    await Promise.all(
+      tokens.map(async (token) => {
+        while (performance.now() < until) {
+          const { status, ms } = await send(agent, server, token, "GET", route);
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          latencies.push(ms);
+        }
+      }),
+    );
+  };
+  await loop(performance.now() + 1000, [], {});
+  const latencies = [];
+  const statuses = {};
+  const started = performance.now();
+  await loop(started + seconds * 1000, latencies, statuses);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return {
+    route,
+    perSecond: Math.round((statuses[200] ?? 0) / elapsed),
+    statuses,
+    latencyMs: summarize(latencies),
+  };
 }
 
 /** Every agent takes the next code from one queue until none is left. */
@@ -243,6 +283,15 @@ async function main() {
     const twice = await runAgents(server, tokens, pairs);
     result.doubles = { codes: doubles.length, statuses: twice.statuses };
     log(`doubles: ${JSON.stringify(result.doubles)}`);
+    // The machine's floor at the same concurrency, once the worker has caught up.
+    result.outboxDrainedAfter = await waitForOutbox(pool, 120);
+    if (process.env.BENCH_PICKUP_FLOOR !== "0") {
+      result.floor = [];
+      for (const route of ["/health", "/api/v1/auth/me"]) {
+        result.floor.push(await floorOf(server, tokens, route, 8));
+      }
+      log(`floor: ${JSON.stringify(result.floor)}`);
+    }
     const [check] = (
       await pool.query(`select
         (select count(*)::int from pickup_handovers) as handovers,
