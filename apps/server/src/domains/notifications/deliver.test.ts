@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTrader } from "../../../test/factories.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { newId } from "../../platform/ids.ts";
-import { type ChannelDriver, createLocalDriver } from "../channels/sms.ts";
+import { type ChannelDriver, createLocalDriver, PermanentSendError } from "../channels/sms.ts";
 import { deliverNotifications } from "./deliver.ts";
 import { announce } from "./dispatch.ts";
 
@@ -53,62 +53,86 @@ describe("sending messages together", () => {
     expect(stored.map((s) => s.key)).toEqual([`${key}:a`, `${key}:c`]);
   });
 
-  it("records a batch's sent messages, and leaves the one its provider refused queued for a retry", async () => {
-    const traders = [await buildTrader(t), await buildTrader(t), await buildTrader(t)];
-    const failing = traders[1]?.phone;
+  it("answers each message of a batch of several rounds in order: sent ones recorded, refused ones queued or failed", async () => {
+    const traders = await Promise.all(Array.from({ length: 5 }, () => buildTrader(t)));
+    const eventKeys = Array.from({ length: 4 }, () => `batch-test:${newId()}`);
+    for (const eventKey of eventKeys) {
+      await announce(t.ctx, {
+        kind: "collected",
+        eventKey,
+        link: null,
+        recipients: traders.map((trader) => ({
+          userId: trader.id,
+          params: { group: "G-1", qty: "1", point: "Mbare Musika depot" },
+        })),
+      });
+    }
+    const queued = await t.ctx.db
+      .select({ id: notificationDeliveries.id, key: notificationDeliveries.idempotencyKey })
+      .from(notificationDeliveries)
+      .where(
+        and(
+          inArray(notificationDeliveries.eventKey, eventKeys),
+          eq(notificationDeliveries.channel, "sms"),
+        ),
+      );
+    expect(queued).toHaveLength(20);
+    // Three rounds of eight: a provider that is down for two messages and refuses one for good.
+    const down = new Set([queued[2]?.key, queued[9]?.key]);
+    const refused = queued[15]?.key;
     const local = createLocalDriver(t.ctx.db, "sms");
     const flaky: ChannelDriver = {
       name: "flaky",
       send: (message) =>
-        message.to === failing ? Promise.reject(new Error("provider down")) : local.send(message),
+        down.has(message.idempotencyKey)
+          ? Promise.reject(new Error("provider down"))
+          : message.idempotencyKey === refused
+            ? Promise.reject(new PermanentSendError("not a mobile number"))
+            : local.send(message),
     };
-    const eventKey = `batch-test:${newId()}`;
-    await announce(t.ctx, {
-      kind: "collected",
-      eventKey,
-      link: null,
-      recipients: traders.map((trader) => ({
-        userId: trader.id,
-        params: { group: "G-1", qty: "1", point: "Mbare Musika depot" },
-      })),
-    });
-    const queued = await t.ctx.db
-      .select({ id: notificationDeliveries.id, userId: notificationDeliveries.userId })
-      .from(notificationDeliveries)
-      .where(
-        and(
-          eq(notificationDeliveries.eventKey, eventKey),
-          eq(notificationDeliveries.channel, "sms"),
-        ),
-      );
-    expect(queued).toHaveLength(3);
     const outcomes = await deliverNotifications(
       { ...t.ctx, channels: { ...t.ctx.channels, sms: flaky } },
       queued.map((q) => ({ deliveryId: q.id, attempt: 1 })),
     );
-    const failingId = traders[1]?.id;
-    expect(outcomes.map((o) => o.ok)).toEqual(queued.map((q) => q.userId !== failingId));
-    const after = await t.ctx.db
-      .select()
-      .from(notificationDeliveries)
-      .where(
-        inArray(
-          notificationDeliveries.id,
-          queued.map((q) => q.id),
-        ),
-      );
-    for (const row of after) {
-      if (row.userId === failingId) {
-        expect([row.status, row.lastError, row.providerMessageId]).toEqual([
+    expect(outcomes.map((o) => o.ok)).toEqual(queued.map((q) => !down.has(q.key)));
+    const after = new Map(
+      (
+        await t.ctx.db
+          .select()
+          .from(notificationDeliveries)
+          .where(
+            inArray(
+              notificationDeliveries.id,
+              queued.map((q) => q.id),
+            ),
+          )
+      ).map((row) => [row.idempotencyKey, row]),
+    );
+    for (const { key } of queued) {
+      const row = after.get(key);
+      if (down.has(key)) {
+        expect([row?.status, row?.lastError, row?.providerMessageId]).toEqual([
           "queued",
           "provider down",
           null,
         ]);
+      } else if (key === refused) {
+        expect([row?.status, row?.lastError]).toEqual(["failed", "not a mobile number"]);
       } else {
-        expect([row.status, row.driver, row.attempts]).toEqual(["sent", "flaky", 1]);
-        expect(row.providerMessageId).toMatch(/^local-/);
-        expect(row.sentAt).not.toBeNull();
+        expect([row?.status, row?.driver, row?.attempts]).toEqual(["sent", "flaky", 1]);
+        expect(row?.providerMessageId).toMatch(/^local-/);
+        expect(row?.sentAt).not.toBeNull();
       }
     }
+    const stored = await t.ctx.db
+      .select({ key: localMessages.idempotencyKey })
+      .from(localMessages)
+      .where(
+        inArray(
+          localMessages.idempotencyKey,
+          queued.map((q) => q.key),
+        ),
+      );
+    expect(stored).toHaveLength(17);
   });
 });

@@ -1,5 +1,6 @@
-import { type DbOrTx, notificationDeliveries } from "@cs/db";
+import { type Database, type DbOrTx, notificationDeliveries } from "@cs/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Batcher, createBatcher, retryingAlone } from "../../platform/batcher.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { OUTBOX_MAX_ATTEMPTS } from "../../platform/outbox.ts";
 import { PermanentSendError } from "../channels/sms.ts";
@@ -25,14 +26,45 @@ export async function deliverNotification(
 const SENDS_AT_ONCE = 8;
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
-/** A message its driver took: recorded as sent with the others of its round. */
+/** A message its driver took, to be recorded as sent. */
 type Sent = { id: string; driver: string; providerMessageId: string | null; attempt: number };
+
+const recorders = new WeakMap<Database, Batcher<Sent, undefined>>();
+
+/**
+ * Records a message as sent as soon as its driver took it: the provider's delivery report names
+ * its message id and may come back within milliseconds (one that comes before this finds no
+ * message and is answered 404, so the provider sends it again). Messages taken in the same turn
+ * (the local driver answers a round at once) are recorded with one statement; if that fails,
+ * each is recorded alone. A message no longer queued is left as it is.
+ */
+function recordSent(db: Database, sent: Sent): Promise<undefined> {
+  let recorder = recorders.get(db);
+  if (!recorder) {
+    recorder = createBatcher({
+      maxInFlight: 2,
+      maxBatch: 500,
+      gatherSameTurn: true,
+      run: retryingAlone(async (rows) => {
+        await db.execute(sql`
+          update notification_deliveries d
+          set status = 'sent', driver = v.driver, provider_message_id = v."providerMessageId",
+            attempts = v.attempt, last_error = null, sent_at = now(), updated_at = now()
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as v(id uuid, driver text, "providerMessageId" text, attempt integer)
+          where d.id = v.id and d.status = 'queued'`);
+        return rows.map(() => ({ ok: true, value: undefined }));
+      }),
+    });
+    recorders.set(db, recorder);
+  }
+  return recorder.submit(sent);
+}
 
 /**
  * `deliverNotification` for a batch of the outbox: the messages read in one statement, then
- * sent a few at a time, each round's sent messages recorded in one statement as soon as the
- * round is done (a delivery report that comes before that finds no message and is answered
- * 404, so the provider sends it again). Answers each (an error: retry it).
+ * sent a few at a time, each recorded as soon as it is sent (see `recordSent`). Answers each,
+ * in order (an error: retry it).
  */
 export async function deliverNotifications(
   ctx: AppContext,
@@ -57,14 +89,15 @@ export async function deliverNotifications(
   }: {
     deliveryId: string;
     attempt: number;
-  }): Promise<Outcome | Sent> => {
+  }): Promise<Outcome> => {
     const delivery = rows.get(deliveryId);
     if (delivery?.status !== "queued" || delivery.channel === "in_app") {
       return { ok: true };
     }
     const driver = ctx.channels[delivery.channel];
+    let answer: { providerMessageId?: string };
     try {
-      const answer = await driver.send({
+      answer = await driver.send({
         to: delivery.recipient,
         body: delivery.body,
         subject: delivery.channel === "email" ? (delivery.subject ?? undefined) : undefined,
@@ -75,54 +108,58 @@ export async function deliverNotifications(
           params: delivery.params,
         },
       });
-      return {
+    } catch (error) {
+      return failed(ctx.db, deliveryId, driver.name, attempt, error);
+    }
+    try {
+      await recordSent(ctx.db, {
         id: deliveryId,
         driver: driver.name,
         providerMessageId: answer.providerMessageId ?? null,
         attempt,
-      };
+      });
+      return { ok: true };
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-      const permanent = error instanceof PermanentSendError;
-      const dead = !permanent && attempt >= OUTBOX_MAX_ATTEMPTS;
-      await ctx.db
-        .update(notificationDeliveries)
-        .set({
-          status: permanent ? "failed" : dead ? "dead" : "queued",
-          driver: driver.name,
-          attempts: attempt,
-          lastError: message,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(notificationDeliveries.id, deliveryId));
-      return permanent ? { ok: true } : { ok: false, error };
+      // Sent but not recorded: the outbox tries again, and a provider that cannot tell a resend
+      // (SMS) may deliver it twice; a message lost would be worse.
+      return { ok: false, error };
     }
   };
   const outcomes: Outcome[] = [];
   for (let i = 0; i < items.length; i += SENDS_AT_ONCE) {
-    const round = await Promise.all(items.slice(i, i + SENDS_AT_ONCE).map(sendOne));
-    const sent = round.filter((r): r is Sent => "id" in r);
-    let recorded: Outcome = { ok: true };
-    if (sent.length > 0) {
-      recorded = await markSent(ctx.db, sent).then(
-        (): Outcome => ({ ok: true }),
-        (error: unknown): Outcome => ({ ok: false, error }),
-      );
-    }
-    outcomes.push(...round.map((r) => ("id" in r ? recorded : r)));
+    outcomes.push(...(await Promise.all(items.slice(i, i + SENDS_AT_ONCE).map(sendOne))));
   }
   return outcomes;
 }
 
-/** Records messages their drivers took, in one statement; a message no longer queued stays. */
-async function markSent(db: DbOrTx, sent: readonly Sent[]): Promise<void> {
-  await db.execute(sql`
-    update notification_deliveries d
-    set status = 'sent', driver = v.driver, provider_message_id = v."providerMessageId",
-      attempts = v.attempt, last_error = null, sent_at = now(), updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb)
-      as v(id uuid, driver text, "providerMessageId" text, attempt integer)
-    where d.id = v.id and d.status = 'queued'`);
+/**
+ * Records a driver's refusal: a permanent one (bad number) fails the message for good; any other
+ * is retried by the outbox until the last attempt, which dead-letters it for admins.
+ */
+async function failed(
+  db: Database,
+  deliveryId: string,
+  driver: string,
+  attempt: number,
+  error: unknown,
+): Promise<Outcome> {
+  const permanent = error instanceof PermanentSendError;
+  const dead = !permanent && attempt >= OUTBOX_MAX_ATTEMPTS;
+  try {
+    await db
+      .update(notificationDeliveries)
+      .set({
+        status: permanent ? "failed" : dead ? "dead" : "queued",
+        driver,
+        attempts: attempt,
+        lastError: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(notificationDeliveries.id, deliveryId));
+  } catch (recording) {
+    return { ok: false, error: recording };
+  }
+  return permanent ? { ok: true } : { ok: false, error };
 }
 
 export type ReportedStatus = "sent" | "delivered" | "read" | "failed";
