@@ -32,4 +32,23 @@ describe("createBatcher", () => {
     expect(await Promise.all([first, later])).toEqual([[2, 4, 6], 8]);
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
+
+  it("fails the batch of a run that throws at once, and goes on with the next", async () => {
+    let calls = 0;
+    const batcher = createBatcher<number, number>({
+      maxInFlight: 1,
+      maxBatch: 10,
+      gatherSameTurn: true,
+      run: (items) => {
+        calls += 1;
+        if (calls === 1) {
+          throw new Error("broken before it began");
+        }
+        return Promise.resolve(items.map((item) => ({ ok: true, value: item })));
+      },
+    });
+    const first = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(first.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(await batcher.submit(3)).toBe(3);
+  });
 });

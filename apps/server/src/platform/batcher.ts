@@ -33,8 +33,14 @@ export function createBatcher<I, O>(options: {
     while (inFlight < options.maxInFlight && queue.length > 0) {
       const batch = queue.splice(0, options.maxBatch);
       inFlight += 1;
-      void options
-        .run(batch.map((w) => w.item))
+      let running: Promise<Settled<O>[]>;
+      try {
+        running = options.run(batch.map((w) => w.item));
+      } catch (error) {
+        // A `run` that throws before it returns a promise fails its batch, not the caller.
+        running = Promise.reject(error);
+      }
+      void running
         .then(
           (results) => {
             batch.forEach((waiting, i) => {
