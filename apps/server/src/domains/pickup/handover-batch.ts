@@ -232,10 +232,18 @@ async function handOver(
   occurredAt: Date,
 ): Promise<Map<number, Applied>> {
   const credentialIds = [...new Set(admitted.map((a) => a.record.credential.id))];
+  // Only the credentials that can still be handed over: the others are refused without a lock,
+  // and the sweep that expires them (it holds their order first) never waits on this batch.
   await tx
     .select({ id: pickupCredentials.id })
     .from(pickupCredentials)
-    .where(inArray(pickupCredentials.id, credentialIds))
+    .where(
+      and(
+        inArray(pickupCredentials.id, credentialIds),
+        eq(pickupCredentials.status, "live"),
+        sql`${pickupCredentials.expiresAt} > now()`,
+      ),
+    )
     .orderBy(pickupCredentials.id)
     .for("update");
   const due = await cashToTakeAtHandover(
