@@ -220,8 +220,8 @@ function byCode(
 }
 
 /**
- * The transaction of a batch. Every credential it may touch is locked first and every order
- * before the first count moves, each in id order (credentials, then orders, as a single handover
+ * The transaction of a batch. Every credential it can still hand over is locked first and every
+ * order before the first count moves, each in id order (credentials, then orders, as a single handover
  * takes them), so batches never deadlock each other and the one-by-one handovers after the
  * set-wise ones take no new shared lock.
  */
@@ -267,6 +267,9 @@ async function handOver(
     setwise.length > 0
       ? await handOverSetwise(tx, setwise, occurredAt, applied)
       : new Map<string, number>();
+  if (byGroup.size === 0 && oneByOne.length === 0) {
+    return applied;
+  }
   // The orders' rows are every handover's of their groups, so they are locked last, just before
   // their counts move, and held only until the commit.
   await tx
